@@ -1,0 +1,39 @@
+import { randomUuid } from '@/lib/ids';
+import { SETTINGS_KEY, defaultSettings, type Settings } from '@/lib/settings';
+import { idbWorkerStore, openWorkerDb } from '@/lib/worker/idb-store';
+import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
+import { fetchTransport } from '@/lib/worker/transport';
+
+/**
+ * Wires the worker service to the browser. Listeners are registered synchronously, as
+ * MV3 requires for them to wake a stopped worker; the alarm is re-created at every start
+ * because alarms do not survive every kind of restart.
+ */
+export default defineBackground(() => {
+  const service = createWorkerService({
+    store: idbWorkerStore(openWorkerDb()),
+    transport: fetchTransport((input, init) => fetch(input, init)),
+    defaults: defaultSettings({
+      WXT_TRODO_API_HOST: import.meta.env.WXT_TRODO_API_HOST,
+      WXT_TRODO_SITE_ID: import.meta.env.WXT_TRODO_SITE_ID,
+    }),
+    readSettings: async () => (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY],
+    writeSettings: (settings: Settings) => browser.storage.local.set({ [SETTINGS_KEY]: settings }),
+    extensionId: browser.runtime.id,
+    extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
+    now: Date.now,
+    random: Math.random,
+    newId: randomUuid,
+    setTimer: (task, ms) => setTimeout(task, ms),
+    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    log: (message) => console.warn(`[Trodo QA] ${message}`),
+  });
+
+  browser.runtime.onConnect.addListener((port) => service.onConnect(port as unknown as WorkerPort));
+  browser.alarms.onAlarm.addListener((alarm) => service.onAlarm(alarm.name));
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && SETTINGS_KEY in changes) service.onStoredSettings(changes[SETTINGS_KEY]!.newValue);
+  });
+  void browser.alarms.create(FLUSH_ALARM, { periodInMinutes: 0.5 });
+  void service.start();
+});

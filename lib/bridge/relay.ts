@@ -1,0 +1,142 @@
+import type { TrodoEvent } from '../event';
+import { parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
+
+/** The slice of `runtime.Port` the relay uses. */
+export interface PortLike {
+  postMessage(message: BridgeToWorker): void;
+  onMessage: { addListener(listener: (message: WorkerToBridge) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+  disconnect(): void;
+}
+
+export interface RelayDeps {
+  /** Opens a port to the worker; throws once the extension context is gone. */
+  connect: () => PortLike;
+  toPage: (json: string) => void;
+  now: () => number;
+  setTimer: (task: () => void, ms: number) => unknown;
+  clearTimer: (handle: unknown) => void;
+  debug: (message: string) => void;
+}
+
+/** Unacknowledged events older than this are sent again. */
+export const RESEND_AFTER_MS = 3000;
+const RECONNECT_DELAYS_MS = [50, 200, 500, 1000, 2000, 5000];
+const EVENTS_PER_PORT_MESSAGE = 500;
+
+/**
+ * The bridge between page and worker. It parses what the page sends (untrusted), keeps
+ * every accepted event until the worker acknowledges it, and sends it again after a
+ * disconnect (the worker was stopped) or when an acknowledgement is late. The worker's
+ * writes are idempotent by event id, so sending again is always safe.
+ */
+export function createRelay(deps: RelayDeps) {
+  const pending = new Map<string, { event: TrodoEvent; sentAt: number }>();
+  let port: PortLike | null = null;
+  let capture: boolean | null = null;
+  let dead = false;
+  let reconnects = 0;
+  let timer: unknown = null;
+
+  function toPage(message: BridgeMessage) {
+    deps.toPage(JSON.stringify(message));
+  }
+
+  function ensurePort(): PortLike | null {
+    if (port || dead) return port;
+    try {
+      const next = deps.connect();
+      next.onMessage.addListener(onWorkerMessage);
+      next.onDisconnect.addListener(() => {
+        if (port === next) port = null;
+        if (pending.size) schedule(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!);
+      });
+      port = next;
+    } catch (error) {
+      // Extension reloaded or removed: the page keeps its events in its outbox and the
+      // next page load delivers them.
+      dead = true;
+      deps.debug(`extension unavailable; ${pending.size} events stay in the page outbox (${String(error)})`);
+      if (timer !== null) deps.clearTimer(timer);
+    }
+    return port;
+  }
+
+  function onWorkerMessage(message: WorkerToBridge) {
+    switch (message.type) {
+      case 'config': {
+        const first = capture === null || capture !== message.capture;
+        capture = message.capture;
+        if (first) toPage({ t: 'ready', capture });
+        break;
+      }
+      case 'ack': {
+        reconnects = 0;
+        // Only ids of this page's own events ever go back to the page.
+        const ids = message.ids.filter((id) => pending.delete(id));
+        if (ids.length) toPage({ t: 'ack', ids });
+        break;
+      }
+    }
+  }
+
+  function forward(events: TrodoEvent[]) {
+    const now = deps.now();
+    for (const event of events) pending.set(event.id, { event, sentAt: now });
+    const target = ensurePort();
+    if (!target) return;
+    try {
+      for (let i = 0; i < events.length; i += EVENTS_PER_PORT_MESSAGE) {
+        target.postMessage({ type: 'events', events: events.slice(i, i + EVENTS_PER_PORT_MESSAGE) });
+      }
+    } catch {
+      // The port closed under us; onDisconnect schedules the resend.
+      port = null;
+    }
+    schedule(RESEND_AFTER_MS);
+  }
+
+  function schedule(ms: number) {
+    if (dead) return;
+    if (timer !== null) deps.clearTimer(timer);
+    timer = deps.setTimer(resendLate, ms);
+  }
+
+  function resendLate() {
+    timer = null;
+    if (!pending.size) return;
+    const cutoff = deps.now() - RESEND_AFTER_MS;
+    const late = [...pending.values()].filter((p) => p.sentAt <= cutoff || !port).map((p) => p.event);
+    if (late.length) forward(late);
+    else schedule(RESEND_AFTER_MS);
+  }
+
+  return {
+    /** A window event's detail from the page. */
+    fromPage(detail: unknown) {
+      const parsed = parsePageMessage(detail);
+      if (!parsed.ok) {
+        deps.debug(`rejected a page message: ${parsed.error}`);
+        return;
+      }
+      if (parsed.value.t === 'hello') {
+        if (capture !== null) toPage({ t: 'ready', capture });
+        else ensurePort();
+        return;
+      }
+      for (const { id, error } of parsed.value.rejected) deps.debug(`rejected event ${id ?? '(no id)'}: ${error}`);
+      if (parsed.value.events.length) forward(parsed.value.events);
+    },
+    /** Connect at start so the worker's config reaches the page and `ready` can be sent. */
+    start() {
+      ensurePort();
+    },
+    stop() {
+      dead = true;
+      if (timer !== null) deps.clearTimer(timer);
+      port?.disconnect();
+      port = null;
+    },
+    pendingCount: () => pending.size,
+  };
+}

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Worker } from '@playwright/test';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+
+/** Debian's Chromium, or CHROMIUM_PATH; a clear message when neither is there. */
+export function findChromium(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(
+      'Chromium was not found. Install it with `sudo apt-get install -y chromium` (Debian/Ubuntu), ' +
+        'or set CHROMIUM_PATH to a Chromium or Chrome binary. (`npx playwright install` is not needed.)',
+    );
+  }
+  return found;
+}
+
+export interface LaunchOptions {
+  extensionDir?: string;
+  /** Reuse a profile (e.g. to restart the browser); a fresh one by default. */
+  profileDir?: string;
+  headless?: boolean;
+}
+
+/** Chromium with the unpacked extension loaded, its id, and its service worker. */
+export async function launchWithExtension(options: LaunchOptions = {}) {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built extension in ${extensionDir}: run \`npm run build\` first.`);
+  }
+  const profileDir = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'trodo-qa-profile-')));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: findChromium(),
+    headless: options.headless ?? true,
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const worker = await serviceWorker(context);
+  return { context, worker, extensionId: new URL(worker.url()).host, profileDir };
+}
+
+export async function serviceWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}

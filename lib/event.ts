@@ -1,0 +1,81 @@
+import type { JsonObject } from './json';
+
+/**
+ * One captured event as it travels page → bridge → worker → viewer. Every field is set by
+ * the tracker at `track()` time; the wire shape sent to Trodo is derived from it in
+ * `lib/wire.ts` and nowhere else.
+ *
+ * @example
+ * { id: '0192…', time: 1732540800000, kind: 'custom', name: 'signup_completed',
+ *   category: 'custom', sessionId: 's…', distinctId: 'anon-…', properties: { plan: 'pro' },
+ *   page: { url: 'https://shop.test/pricing', path: '/pricing', … } }
+ */
+export interface TrodoEvent {
+  /** UUID v7, from birth: the key in every store and the collector's dedupe key. */
+  id: string;
+  /** When the event happened, epoch ms (`options.timestamp` when the caller gave one). */
+  time: number;
+  kind: 'custom' | 'auto';
+  name: string;
+  category: string;
+  sessionId: string;
+  distinctId: string;
+  properties: JsonObject;
+  autoData?: JsonObject;
+  element?: JsonObject;
+  page: PageData;
+  /** What the tracker changed in the caller's input (stripped names, converted values). Never sent. */
+  notes?: string[];
+}
+
+/** Page context the tracker fills on every event; callers cannot override it. */
+export interface PageData {
+  url: string;
+  path: string;
+  title: string;
+  referrer: string | null;
+  screenWidth: number;
+  screenHeight: number;
+  viewportWidth: number;
+  viewportHeight: number;
+  dpi: number;
+}
+
+export const MAX_EVENT_NAME_LENGTH = 255;
+export const DEFAULT_CATEGORY = 'custom';
+
+/**
+ * Property names the tracker fills itself as page data (Trodo's docs). A caller's property
+ * with one of these names, in any case, is stripped and noted.
+ */
+export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
+  'page', 'full_url', 'current_url', 'uri', 'referrer', 'user_agent', 'language',
+  'screen_width', 'screen_height', 'viewport_width', 'viewport_height', 'dpi',
+  'timestamp', 'page_title', 'title', 'url', 'href',
+]);
+
+export function isReservedPropertyName(name: string): boolean {
+  return RESERVED_PROPERTY_NAMES.has(name.toLowerCase());
+}
+
+/** Why an event name is unusable, or null when it is fine. */
+export function eventNameProblem(name: unknown): string | null {
+  if (typeof name !== 'string') return `event name must be a string, got ${typeName(name)}`;
+  if (name.trim() === '') return 'event name must not be empty';
+  if (name.length > MAX_EVENT_NAME_LENGTH) {
+    return `event name is ${name.length} characters; the limit is ${MAX_EVENT_NAME_LENGTH}`;
+  }
+  return null;
+}
+
+/** Why a category is unusable, or null. Categories follow the event-name rules. */
+export function categoryProblem(category: unknown): string | null {
+  const problem = eventNameProblem(category);
+  return problem && problem.replace('event name', 'category');
+}
+
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}

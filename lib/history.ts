@@ -1,0 +1,49 @@
+import type { TrodoEvent } from './event';
+
+/**
+ * Where an event is in its life. `queued` covers "held" too (no site id yet); the viewer
+ * tells them apart from the worker's delivery state.
+ */
+export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped';
+
+/** One event and what became of it: the worker's history store and the viewer's rows. */
+export interface HistoryRecord {
+  id: string;
+  event: TrodoEvent;
+  tabId: number | null;
+  origin: string;
+  status: DeliveryStatus;
+  capturedAt: number;
+  queuedAt: number;
+  attempts: number;
+  /** HTTP status of the last attempt, when there was an answer. */
+  httpStatus?: number;
+  lastError?: string;
+  nextAttemptAt?: number;
+  sentAt?: number;
+  batchId?: string;
+  /** Why the event was dropped, when it was. */
+  reason?: string;
+}
+
+/** Counts the viewer shows; `queued` is read from the queue, the rest are running totals. */
+export interface DeliveryStats {
+  captured: number;
+  queued: number;
+  sent: number;
+  dropped: number;
+}
+
+/** What the flusher is doing now, for the viewer's status line. */
+export interface DeliveryState {
+  /** Set when nothing can be sent, and why (no site id, capture paused, …). */
+  held?: string;
+  inFlight: boolean;
+  /** Consecutive failed attempts at the head batch. */
+  failures: number;
+  nextAttemptAt?: number;
+  lastError?: string;
+  lastSentAt?: number;
+}
+
+export const EMPTY_STATS: DeliveryStats = { captured: 0, queued: 0, sent: 0, dropped: 0 };

@@ -1,0 +1,155 @@
+/**
+ * Every message between the four contexts, in one place:
+ *
+ *   page tracker ⇄ bridge content script   window CustomEvents carrying a JSON string
+ *   bridge       ⇄ background worker       runtime Port "trodo-bridge"
+ *   viewer       ⇄ background worker       runtime Port "trodo-viewer"
+ *
+ * Anything that comes from the page is untrusted: it is parsed here with size caps and a
+ * full shape check before any other code sees it.
+ */
+import type { PageData, TrodoEvent } from './event';
+import { categoryProblem, eventNameProblem } from './event';
+import type { DeliveryState, DeliveryStats, HistoryRecord } from './history';
+import { isUuid } from './ids';
+import { isPlainObject } from './json';
+import type { Settings } from './settings';
+
+// ── page ⇄ bridge ─────────────────────────────────────────────────────────────
+
+/** CustomEvent types on `window`; `detail` is always a JSON string (objects do not cross worlds). */
+export const PAGE_TO_BRIDGE = 'trodo:page-to-bridge';
+export const BRIDGE_TO_PAGE = 'trodo:bridge-to-page';
+
+export type PageMessage =
+  /** The tracker has started and wants the bridge's `ready`. */
+  | { t: 'hello' }
+  | { t: 'events'; events: TrodoEvent[] };
+
+export type BridgeMessage =
+  /** The bridge is listening; `capture: false` means the user switched capture off. */
+  | { t: 'ready'; capture: boolean }
+  /** These events are committed in the worker's queue and may leave the page outbox. */
+  | { t: 'ack'; ids: string[] };
+
+export const CAPS = {
+  /** Bytes of one page message (its JSON text). */
+  messageBytes: 2 * 1024 * 1024,
+  eventsPerMessage: 1000,
+  /** Bytes of one event's JSON. */
+  eventBytes: 64 * 1024,
+  idLength: 255,
+  notes: 50,
+} as const;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Parses a page message. Events that fail the shape check are returned in `rejected`
+ * with the reason, so one bad event does not sink the others.
+ */
+export function parsePageMessage(
+  detail: unknown,
+): Parsed<{ t: 'hello' } | { t: 'events'; events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
+  if (typeof detail !== 'string') return { ok: false, error: 'detail is not a string' };
+  if (detail.length > CAPS.messageBytes) return { ok: false, error: `message of ${detail.length} bytes is over ${CAPS.messageBytes}` };
+  let message: unknown;
+  try {
+    message = JSON.parse(detail);
+  } catch {
+    return { ok: false, error: 'detail is not JSON' };
+  }
+  if (!isPlainObject(message)) return { ok: false, error: 'message is not an object' };
+  if (message.t === 'hello') return { ok: true, value: { t: 'hello' } };
+  if (message.t !== 'events' || !Array.isArray(message.events)) return { ok: false, error: 'unknown message type' };
+  if (message.events.length > CAPS.eventsPerMessage) {
+    return { ok: false, error: `${message.events.length} events in one message; at most ${CAPS.eventsPerMessage}` };
+  }
+  const events: TrodoEvent[] = [];
+  const rejected: { id: string | null; error: string }[] = [];
+  for (const candidate of message.events) {
+    const error = trodoEventProblem(candidate);
+    if (error) rejected.push({ id: isPlainObject(candidate) && isUuid(candidate.id) ? candidate.id : null, error });
+    else events.push(candidate as TrodoEvent);
+  }
+  return { ok: true, value: { t: 'events', events, rejected } };
+}
+
+/** Why a value from outside is not a well-formed event, or null. */
+export function trodoEventProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return 'event is not an object';
+  if (!isUuid(value.id)) return 'id is not a UUID';
+  if (typeof value.time !== 'number' || !Number.isFinite(value.time)) return 'time is not a number';
+  if (value.kind !== 'custom' && value.kind !== 'auto') return 'kind must be "custom" or "auto"';
+  const nameProblem = eventNameProblem(value.name) ?? categoryProblem(value.category);
+  if (nameProblem) return nameProblem;
+  for (const key of ['sessionId', 'distinctId'] as const) {
+    const id = value[key];
+    if (typeof id !== 'string' || id === '' || id.length > CAPS.idLength) return `${key} must be a string of 1–${CAPS.idLength} characters`;
+  }
+  if (!isPlainObject(value.properties)) return 'properties must be an object';
+  for (const key of ['autoData', 'element'] as const) {
+    if (value[key] !== undefined && !isPlainObject(value[key])) return `${key} must be an object`;
+  }
+  const pageProblem = pageDataProblem(value.page);
+  if (pageProblem) return pageProblem;
+  if (value.notes !== undefined) {
+    if (!Array.isArray(value.notes) || value.notes.length > CAPS.notes || !value.notes.every((n) => typeof n === 'string')) {
+      return 'notes must be a short list of strings';
+    }
+  }
+  const size = JSON.stringify(value).length;
+  if (size > CAPS.eventBytes) return `event is ${size} bytes; at most ${CAPS.eventBytes}`;
+  return null;
+}
+
+const PAGE_STRINGS: (keyof PageData)[] = ['url', 'path', 'title'];
+const PAGE_NUMBERS: (keyof PageData)[] = ['screenWidth', 'screenHeight', 'viewportWidth', 'viewportHeight', 'dpi'];
+
+function pageDataProblem(page: unknown): string | null {
+  if (!isPlainObject(page)) return 'page must be an object';
+  for (const key of PAGE_STRINGS) if (typeof page[key] !== 'string') return `page.${key} must be a string`;
+  for (const key of PAGE_NUMBERS) if (typeof page[key] !== 'number') return `page.${key} must be a number`;
+  if (page.referrer !== null && typeof page.referrer !== 'string') return 'page.referrer must be a string or null';
+  return null;
+}
+
+// ── bridge ⇄ worker ───────────────────────────────────────────────────────────
+
+export const BRIDGE_PORT = 'trodo-bridge';
+
+export type BridgeToWorker = { type: 'events'; events: TrodoEvent[] };
+
+export type WorkerToBridge =
+  | { type: 'ack'; ids: string[] }
+  | { type: 'config'; capture: boolean };
+
+// ── viewer ⇄ worker ───────────────────────────────────────────────────────────
+
+export const VIEWER_PORT = 'trodo-viewer';
+
+export type ViewerToWorker =
+  | { type: 'flush' }
+  /** Forget delivered and dropped events; queued ones stay. */
+  | { type: 'clear' }
+  | { type: 'save-settings'; change: Partial<Settings> };
+
+export type WorkerToViewer =
+  | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings }
+  /** Records that were added or changed, newest last. */
+  | { type: 'records'; records: HistoryRecord[] }
+  | { type: 'status'; stats: DeliveryStats; state: DeliveryState }
+  | { type: 'settings'; settings: Settings }
+  | { type: 'settings-rejected'; errors: Partial<Record<keyof Settings, string>> };
+
+const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings']);
+
+/** Extension pages are trusted, but a malformed message still must not reach a handler. */
+export function isViewerMessage(value: unknown): value is ViewerToWorker {
+  if (!isPlainObject(value) || typeof value.type !== 'string' || !VIEWER_TYPES.has(value.type)) return false;
+  return value.type !== 'save-settings' || isPlainObject(value.change);
+}
+
+export function isBridgeMessage(value: unknown): value is BridgeToWorker {
+  return isPlainObject(value) && value.type === 'events' && Array.isArray(value.events);
+}

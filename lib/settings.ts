@@ -1,0 +1,93 @@
+import { isPlainObject } from './json';
+
+/**
+ * Runtime settings, kept in `storage.local` under `settings` and edited on the options page.
+ *
+ * @example
+ * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
+ *   flushIntervalMs: 5000, captureEnabled: true }
+ */
+export interface Settings {
+  /** Base URL of Trodo's ingestion API (or the local collector). */
+  apiHost: string;
+  /** Sent as X-Trodo-Site-Id. Empty: events are captured and held, not sent. */
+  siteId: string;
+  /** Events per request, and the queue size that triggers a flush. */
+  batchSize: number;
+  /** How long a partial batch waits before it is sent. */
+  flushIntervalMs: number;
+  /** Off: pages keep `window.Trodo`, but nothing is captured. */
+  captureEnabled: boolean;
+}
+
+export const SETTINGS_KEY = 'settings';
+export const DEFAULT_API_HOST = 'https://sdkapi.trodo.ai';
+
+export const BOUNDS = {
+  batchSize: { min: 1, max: 500 },
+  flushIntervalMs: { min: 50, max: 600_000 },
+} as const;
+
+/** Defaults, from the build-time WXT_TRODO_* variables where they are set. */
+export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SITE_ID?: string } = {}): Settings {
+  return {
+    apiHost: env.WXT_TRODO_API_HOST || DEFAULT_API_HOST,
+    siteId: env.WXT_TRODO_SITE_ID || '',
+    batchSize: 50,
+    flushIntervalMs: 5000,
+    captureEnabled: true,
+  };
+}
+
+export type SettingsCheck = { ok: true; settings: Settings } | { ok: false; errors: Partial<Record<keyof Settings, string>> };
+
+/** Checks a proposed change against the current settings; errors are for people to read. */
+export function checkSettings(current: Settings, change: unknown): SettingsCheck {
+  if (!isPlainObject(change)) return { ok: false, errors: { apiHost: 'settings must be an object' } };
+  const next: Settings = { ...current };
+  const errors: Partial<Record<keyof Settings, string>> = {};
+
+  if ('apiHost' in change) {
+    const host = typeof change.apiHost === 'string' ? change.apiHost.trim() : '';
+    const url = parseHttpUrl(host);
+    if (url) next.apiHost = url.origin + url.pathname.replace(/\/+$/, '');
+    else errors.apiHost = 'Enter an http:// or https:// URL, e.g. https://sdkapi.trodo.ai';
+  }
+  if ('siteId' in change) {
+    const siteId = typeof change.siteId === 'string' ? change.siteId.trim() : null;
+    if (siteId === null || siteId.length > 200) errors.siteId = 'The site id is text of at most 200 characters';
+    else next.siteId = siteId;
+  }
+  for (const key of ['batchSize', 'flushIntervalMs'] as const) {
+    if (!(key in change)) continue;
+    const value = Number(change[key]);
+    const { min, max } = BOUNDS[key];
+    if (Number.isInteger(value) && value >= min && value <= max) next[key] = value;
+    else errors[key] = `Enter a whole number from ${min} to ${max}`;
+  }
+  if ('captureEnabled' in change) {
+    if (typeof change.captureEnabled === 'boolean') next.captureEnabled = change.captureEnabled;
+    else errors.captureEnabled = 'Capture is on or off';
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings: next };
+}
+
+/** Stored settings merged over defaults; anything stored that is no longer valid is ignored. */
+export function loadSettings(defaults: Settings, stored: unknown): Settings {
+  if (!isPlainObject(stored)) return defaults;
+  let settings = defaults;
+  for (const [key, value] of Object.entries(stored)) {
+    const check = checkSettings(settings, { [key]: value });
+    if (check.ok) settings = check.settings;
+  }
+  return settings;
+}
+
+function parseHttpUrl(text: string): URL | null {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,48 @@
+import { createIdGenerator, randomUuid } from '../ids';
+import { createPageChannel } from './channel';
+import { idbOutboxStore } from './outbox-store';
+import { readPageData } from './page-data';
+import { createTracker, type TrackerApi } from './tracker';
+
+declare global {
+  interface Window {
+    Trodo?: TrackerApi;
+  }
+}
+
+/**
+ * Defines `window.Trodo` on the page. Runs at document_start in the MAIN world, before
+ * the page's own scripts.
+ */
+export function installTracker(win: Window & typeof globalThis): void {
+  const log = win.console.debug.bind(win.console);
+  const debug = (message: string) => log(`[Trodo QA] ${message}`);
+  const stringify = win.JSON.stringify;
+  const now = win.Date.now;
+
+  let receive: ReturnType<typeof createTracker>['receive'] = () => {};
+  const channel = createPageChannel(win, (message) => receive(message), debug);
+  const tracker = createTracker({
+    store: idbOutboxStore(),
+    post: channel.post,
+    pageData: () => readPageData(win),
+    now,
+    eventId: createIdGenerator(now),
+    newId: randomUuid,
+    schedule: (task) => win.queueMicrotask(task),
+    debug,
+    stringify: (value) => stringify(value),
+  });
+  receive = tracker.receive;
+
+  // An accessor whose setter ignores writes: a page that also loads the official SDK, or
+  // assigns window.Trodo itself, neither throws (strict mode) nor replaces this tracker.
+  Object.defineProperty(win, 'Trodo', {
+    // Configurable: a page script that declares `let Trodo` would otherwise hit a SyntaxError.
+    configurable: true,
+    enumerable: true,
+    get: () => tracker.api,
+    set: () => debug('window.Trodo is provided by the Trodo QA extension; the page assignment was ignored'),
+  });
+  channel.post('{"t":"hello"}');
+}

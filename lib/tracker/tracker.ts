@@ -1,0 +1,206 @@
+import type { PageData, TrodoEvent } from '../event';
+import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isReservedPropertyName } from '../event';
+import { isPlainObject } from '../json';
+import { CAPS, type BridgeMessage } from '../protocol';
+import { sanitizeProperties } from '../sanitize';
+import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
+import { createOutbox } from './outbox';
+import type { OutboxStore } from './outbox-store';
+
+export const VERSION = '0.1.0';
+
+/** Effects the tracker needs; `install.ts` passes the browser's, tests pass fakes. */
+export interface TrackerDeps {
+  store: OutboxStore;
+  /** Sends one JSON message to the bridge. */
+  post: (json: string) => void;
+  pageData: () => PageData;
+  now: () => number;
+  eventId: () => string;
+  newId: () => string;
+  schedule: (task: () => void) => void;
+  debug: (message: string) => void;
+  stringify: (value: unknown) => string;
+}
+
+export interface TrackOptions {
+  category?: string;
+  /** When the event happened: a Date, epoch milliseconds or an ISO string. */
+  timestamp?: Date | number | string;
+}
+
+/** The part of `window.Trodo` this module provides. */
+export interface TrackerApi {
+  readonly version: string;
+  track(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
+  trackEvent(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
+  init(options?: { siteId?: string }): Promise<void>;
+  ready(): Promise<void>;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * The page tracker: validates and stamps events on the caller's stack, then hands them
+ * off in one microtask batch (outbox write + one bridge message). It keeps every event
+ * until the worker acknowledges it, and sends again whatever is unacknowledged whenever
+ * a bridge says it is ready — including events left in the outbox by earlier page loads.
+ */
+export function createTracker(deps: TrackerDeps) {
+  const outbox = createOutbox(deps.store, deps.schedule, (error) => deps.debug(`outbox write failed; events are kept in memory until delivered (${String(error)})`));
+  const unacked = new Map<string, TrodoEvent>();
+  /** Events tracked before identity loaded; stamped and queued, in order, once it has. */
+  let waiting: TrodoEvent[] | null = [];
+  let identity: Identity | null = null;
+  let bridgeReady = false;
+  let capture = true;
+  let toSend: TrodoEvent[] = [];
+  let sendScheduled = false;
+  let markReady!: () => void;
+  const loaded = new Promise<void>((resolve) => (markReady = resolve));
+
+  deps.store
+    .load()
+    .catch((error) => {
+      deps.debug(`could not read the outbox; starting fresh (${String(error)})`);
+      return { events: [], identity: null };
+    })
+    .then(({ events, identity: stored }) => {
+      identity = isIdentity(stored) ? stored : newIdentity(deps.newId, deps.now());
+      outbox.saveIdentity(identity);
+      // Left by an earlier load that closed before the worker acknowledged them.
+      for (const event of events) unacked.set(event.id, event);
+      const early = waiting ?? [];
+      waiting = null;
+      for (const event of early) accept(event);
+      // Events tracked during the load go out with the next microtask batch.
+      if (bridgeReady) send(events);
+      markReady();
+    });
+
+  function accept(event: TrodoEvent) {
+    const id = identity!;
+    touchSession(id, deps.now(), deps.newId);
+    event.sessionId = id.sessionId;
+    event.distinctId = id.distinctId;
+    outbox.put(event);
+    outbox.saveIdentity(id);
+    unacked.set(event.id, event);
+    toSend.push(event);
+    if (!sendScheduled) {
+      sendScheduled = true;
+      deps.schedule(sendPending);
+    }
+  }
+
+  function sendPending() {
+    sendScheduled = false;
+    const batch = toSend;
+    toSend = [];
+    // Before the bridge is ready, events wait in `unacked`; `ready` sends them all.
+    if (bridgeReady) send(batch);
+  }
+
+  /** Posts events in messages within the bridge's caps. */
+  function send(events: TrodoEvent[]) {
+    let parts: string[] = [];
+    let bytes = 0;
+    const flush = () => {
+      if (parts.length) deps.post(`{"t":"events","events":[${parts.join(',')}]}`);
+      parts = [];
+      bytes = 0;
+    };
+    for (const event of events) {
+      const json = serialize(event);
+      if (parts.length === CAPS.eventsPerMessage || bytes + json.length + 64 > CAPS.messageBytes) flush();
+      parts.push(json);
+      bytes += json.length + 1;
+    }
+    flush();
+  }
+
+  function serialize(event: TrodoEvent): string {
+    let json = deps.stringify(event);
+    if (json.length > CAPS.eventBytes) {
+      // Too big for the bridge to accept: send the event without its properties rather
+      // than leave it in the outbox forever, and say so on the event.
+      event.notes = [...(event.notes ?? []), `properties were ${json.length} bytes, over the ${CAPS.eventBytes}-byte limit; dropped`];
+      event.properties = {};
+      json = deps.stringify(event);
+    }
+    return json;
+  }
+
+  function track(eventName: string, properties?: object, options?: TrackOptions): Promise<void> {
+    try {
+      if (!capture) return RESOLVED;
+      const nameProblem = eventNameProblem(eventName);
+      if (nameProblem) {
+        deps.debug(`track ignored: ${nameProblem}`);
+        return RESOLVED;
+      }
+      const notes: string[] = [];
+      const event: TrodoEvent = {
+        id: deps.eventId(),
+        time: eventTime(options, notes, deps.now),
+        kind: 'custom',
+        name: eventName,
+        category: eventCategory(options, notes),
+        sessionId: '',
+        distinctId: '',
+        properties: sanitizeProperties(properties, notes, isReservedPropertyName),
+        page: deps.pageData(),
+      };
+      if (notes.length) {
+        event.notes = notes;
+        deps.debug(`track("${eventName}"): ${notes.join('; ')}`);
+      }
+      if (waiting) waiting.push(event);
+      else accept(event);
+    } catch (error) {
+      deps.debug(`track("${String(eventName)}") failed: ${String(error)}`);
+    }
+    return RESOLVED;
+  }
+
+  function receive(message: BridgeMessage) {
+    switch (message.t) {
+      case 'ready':
+        bridgeReady = true;
+        if (!message.capture && capture) deps.debug('capture is switched off in the Trodo QA extension; track() calls are ignored');
+        capture = message.capture;
+        if (!waiting) send([...unacked.values()]);
+        break;
+      case 'ack':
+        for (const id of message.ids) if (unacked.delete(id)) outbox.remove(id);
+        break;
+    }
+  }
+
+  const api: TrackerApi = {
+    version: VERSION,
+    track,
+    trackEvent: track,
+    init: () => loaded,
+    ready: () => loaded,
+  };
+  return { api, receive, unacked };
+}
+
+function eventCategory(options: TrackOptions | undefined, notes: string[]): string {
+  const category = isPlainObject(options) ? options.category : undefined;
+  if (category === undefined) return DEFAULT_CATEGORY;
+  const problem = categoryProblem(category);
+  if (!problem) return category as string;
+  notes.push(`${problem}; used "${DEFAULT_CATEGORY}"`);
+  return DEFAULT_CATEGORY;
+}
+
+function eventTime(options: TrackOptions | undefined, notes: string[], now: () => number): number {
+  const given = isPlainObject(options) ? options.timestamp : undefined;
+  if (given === undefined) return now();
+  const time = given instanceof Date ? given.getTime() : typeof given === 'string' ? Date.parse(given) : given;
+  if (typeof time === 'number' && Number.isFinite(time)) return time;
+  notes.push('options.timestamp is not a valid date; used the current time');
+  return now();
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'preact/hooks';
+import { checkSettings, type Settings } from '../settings';
+import type { ViewerPort } from './connection';
+import { useWorker } from './use-worker';
+
+type Errors = Partial<Record<keyof Settings, string>>;
+
+interface Props {
+  connect: () => ViewerPort;
+  /** Asks the browser for permission to post to this origin; false when refused. */
+  requestHost: (origin: string) => Promise<boolean>;
+}
+
+/** Settings: where events go, under which site id, and how they are batched. */
+export function Options({ connect, requestHost }: Props) {
+  const { model, send } = useWorker(connect);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    if (model.settings) setDraft(model.settings);
+  }, [model.settings]);
+  useEffect(() => setErrors(model.settingsErrors), [model.settingsErrors]);
+
+  if (!draft || !model.settings) return <p>Loading…</p>;
+  const current = model.settings;
+
+  const field = (key: keyof Settings) => (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    setSaved(false);
+    setDraft({ ...draft, [key]: input.type === 'checkbox' ? input.checked : input.type === 'number' ? Number(input.value) : input.value });
+  };
+
+  async function save(event: Event) {
+    event.preventDefault();
+    const check = checkSettings(current, draft);
+    if (!check.ok) return setErrors(check.errors);
+    const origin = new URL(check.settings.apiHost).origin;
+    if (origin !== new URL(current.apiHost).origin && !(await requestHost(origin))) {
+      return setErrors({ apiHost: `Permission to send to ${origin} was not granted` });
+    }
+    setErrors({});
+    send({ type: 'save-settings', change: check.settings });
+    setSaved(true);
+  }
+
+  return (
+    <main class="options">
+      <h1>Trodo QA settings</h1>
+      <form onSubmit={save} noValidate>
+        <Field label="Ingestion host" error={errors.apiHost} hint="Trodo's API (https://sdkapi.trodo.ai) or the local collector (http://127.0.0.1:4318)">
+          <input name="apiHost" type="url" value={draft.apiHost} onInput={field('apiHost')} />
+        </Field>
+        <Field label="Site id" error={errors.siteId} hint="Sent as X-Trodo-Site-Id. Without one, events are captured and held, not sent.">
+          <input name="siteId" value={draft.siteId} onInput={field('siteId')} />
+        </Field>
+        <Field label="Batch size" error={errors.batchSize} hint="Events per request; a full batch is sent at once.">
+          <input name="batchSize" type="number" min={1} max={500} value={draft.batchSize} onInput={field('batchSize')} />
+        </Field>
+        <Field label="Flush interval (ms)" error={errors.flushIntervalMs} hint="How long a partial batch waits.">
+          <input name="flushIntervalMs" type="number" min={50} value={draft.flushIntervalMs} onInput={field('flushIntervalMs')} />
+        </Field>
+        <label class="check">
+          <input name="captureEnabled" type="checkbox" checked={draft.captureEnabled} onChange={field('captureEnabled')} />
+          Capture events on pages
+        </label>
+        <div class="actions">
+          <button type="submit" data-testid="save">Save</button>
+          {saved && Object.keys(errors).length === 0 && <span role="status">Saved.</span>}
+        </div>
+      </form>
+    </main>
+  );
+}
+
+function Field({ label, hint, error, children }: { label: string; hint: string; error?: string; children: preact.ComponentChildren }) {
+  return (
+    <label class="field">
+      <span class="label">{label}</span>
+      {children}
+      {error ? <span class="error" role="alert">{error}</span> : <span class="hint">{hint}</span>}
+    </label>
+  );
+}

@@ -1,0 +1,18 @@
+import { useEffect, useMemo, useReducer } from 'preact/hooks';
+import type { ViewerToWorker, WorkerToViewer } from '../protocol';
+import { connectViewer, type ViewerPort } from './connection';
+import { INITIAL_MODEL, applyMessage } from './model';
+
+/** The worker's live state in a component, and a way to send it commands. */
+export function useWorker(connect: () => ViewerPort) {
+  const [model, dispatch] = useReducer(applyMessage, INITIAL_MODEL);
+  const connection = useMemo(() => connectViewer(connect, (message: WorkerToViewer) => dispatch(message)), [connect]);
+  const send = (command: ViewerToWorker) => connection.send(command);
+  // Re-render once a second so "next in Ns" counts down.
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    const id = setInterval(tick, 1000);
+    return () => clearInterval(id);
+  }, []);
+  return { model, send };
+}

@@ -1,0 +1,127 @@
+import type { TrodoEvent } from './event';
+import type { Json, JsonObject } from './json';
+import { isPlainObject } from './json';
+
+/**
+ * Every byte that goes to Trodo's ingestion API is shaped here: paths, headers, bodies and
+ * how answers are read. The official `trodo` SDK posts one event at a time to
+ * `/api/events`; this extension batches to `/api/events/bulk` and adds `event_id` and
+ * `timestamp` so that retries can be deduplicated.
+ */
+export const PATHS = {
+  bulk: '/api/events/bulk',
+  event: '/api/events',
+  session: '/api/sdk/track',
+  identify: '/api/sdk/identify',
+  reset: '/api/sdk/reset',
+  people: '/api/sdk/people/', // + op
+  groups: '/api/sdk/groups/', // + op
+} as const;
+
+export const SITE_ID_HEADER = 'X-Trodo-Site-Id';
+
+/** One event as Trodo's events API takes it (the official SDK's shape plus id and time). */
+export interface WireEvent {
+  event_id: string;
+  timestamp: string;
+  event_type: 'custom' | 'auto';
+  event_name: string;
+  event_category: string;
+  session_id: string;
+  user_id: string;
+  custom_properties: JsonObject;
+  auto_event_data: JsonObject;
+  page_data: {
+    current_url: string;
+    page_title: string;
+    uri: string;
+    referrer: string | null;
+    screen_width: number;
+    screen_height: number;
+    viewport_width: number;
+    viewport_height: number;
+    dpi: number;
+  };
+  element_data?: JsonObject;
+}
+
+export function toWireEvent(event: TrodoEvent): WireEvent {
+  const { page } = event;
+  const wire: WireEvent = {
+    event_id: event.id,
+    timestamp: new Date(event.time).toISOString(),
+    event_type: event.kind,
+    event_name: event.name,
+    event_category: event.category,
+    session_id: event.sessionId,
+    user_id: event.distinctId,
+    custom_properties: event.properties,
+    auto_event_data: event.autoData ?? {},
+    page_data: {
+      current_url: page.url,
+      page_title: page.title,
+      uri: page.path,
+      referrer: page.referrer,
+      screen_width: page.screenWidth,
+      screen_height: page.screenHeight,
+      viewport_width: page.viewportWidth,
+      viewport_height: page.viewportHeight,
+      dpi: page.dpi,
+    },
+  };
+  if (event.element) wire.element_data = event.element;
+  return wire;
+}
+
+export interface HttpRequest {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The request that delivers one batch. */
+export function bulkRequest(apiHost: string, siteId: string, events: readonly TrodoEvent[]): HttpRequest {
+  return {
+    url: joinUrl(apiHost, PATHS.bulk),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [SITE_ID_HEADER]: siteId },
+    body: JSON.stringify({ events: events.map(toWireEvent) }),
+  };
+}
+
+export function joinUrl(apiHost: string, path: string): string {
+  return apiHost.replace(/\/+$/, '') + path;
+}
+
+/** Why a value is not a well-formed wire event, or null. Used by the local collector. */
+export function wireEventProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return 'event is not an object';
+  const strings = ['event_id', 'timestamp', 'event_name', 'event_category', 'session_id', 'user_id'] as const;
+  for (const key of strings) {
+    if (typeof value[key] !== 'string' || value[key] === '') return `${key} must be a non-empty string`;
+  }
+  if (value.event_type !== 'custom' && value.event_type !== 'auto') return 'event_type must be "custom" or "auto"';
+  if (Number.isNaN(Date.parse(value.timestamp as string))) return 'timestamp is not a date';
+  if ((value.event_name as string).length > 255) return 'event_name is longer than 255 characters';
+  for (const key of ['custom_properties', 'auto_event_data', 'page_data'] as const) {
+    if (!isPlainObject(value[key])) return `${key} must be an object`;
+  }
+  if (value.element_data !== undefined && !isPlainObject(value.element_data)) return 'element_data must be an object';
+  return null;
+}
+
+/**
+ * Ids the server says it rejected, when a 400/422 answer names them as
+ * `{ "invalid": [{ "event_id": "…", "reason": "…" }] }`.
+ */
+export function rejectedEventIds(body: Json | undefined): Map<string, string> {
+  const rejected = new Map<string, string>();
+  if (!isPlainObject(body) || !Array.isArray(body.invalid)) return rejected;
+  for (const item of body.invalid) {
+    if (isPlainObject(item) && typeof item.event_id === 'string') {
+      rejected.set(item.event_id, typeof item.reason === 'string' ? item.reason : 'rejected by the server');
+    }
+  }
+  return rejected;
+}

@@ -1,0 +1,186 @@
+import type { DeliveryState, HistoryRecord } from '../history';
+import type { Settings } from '../settings';
+import { bulkRequest } from '../wire';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff';
+import { classify } from './classify';
+import type { WorkerStore } from './store';
+import type { Transport } from './transport';
+
+export type FlushTrigger = 'size' | 'timer' | 'alarm' | 'start' | 'manual' | 'settings';
+
+export interface FlusherDeps {
+  store: WorkerStore;
+  transport: Transport;
+  settings: () => Settings;
+  now: () => number;
+  random: () => number;
+  newBatchId: () => string;
+  setTimer: (task: () => void, ms: number) => unknown;
+  clearTimer: (handle: unknown) => void;
+  /** Records whose delivery status changed. */
+  onRecords: (records: HistoryRecord[]) => void;
+  onState: (state: DeliveryState) => void;
+  backoff?: BackoffPolicy;
+  maxAgeMs?: number;
+}
+
+/** The retry schedule, stored so that it outlives the service worker. */
+interface RetryState {
+  failures: number;
+  notBefore: number;
+  /** A server-given Retry-After is running: even "flush now" waits for it. */
+  rateLimited: boolean;
+  lastError: string;
+}
+
+const RETRY_KEY = 'retry';
+export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Sends the queue in batches, oldest first, one request in flight at a time: batches go
+ * in order, so events from one page reach the server in the order they happened. A batch
+ * leaves the queue only after a 2xx (or when it is dropped with a recorded reason).
+ */
+export function createFlusher(deps: FlusherDeps) {
+  const policy = deps.backoff ?? DEFAULT_BACKOFF;
+  const maxAge = deps.maxAgeMs ?? MAX_EVENT_AGE_MS;
+  const state: DeliveryState = { inFlight: false, failures: 0 };
+  let running: Promise<void> | null = null;
+  let again = false;
+  let manual = false;
+  let timer: unknown = null;
+  let timerAt = Infinity;
+  let queuedSinceFlush = 0;
+
+  const publish = () => deps.onState({ ...state });
+
+  function flush(trigger: FlushTrigger): Promise<void> {
+    if (trigger === 'manual') manual = true;
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await drain();
+        } while (again);
+      } catch (error) {
+        // A store failure: try again later rather than spin.
+        state.lastError = `delivery stopped: ${String(error)}`;
+        wakeIn(backoffDelay(++state.failures, policy, deps.random));
+      } finally {
+        running = null;
+        state.inFlight = false;
+        publish();
+      }
+    })();
+    return running;
+  }
+
+  /** A timer while the worker lives; the alarm is the backstop when it does not. */
+  function wakeIn(ms: number) {
+    const at = deps.now() + ms;
+    if (at >= timerAt) return;
+    if (timer !== null) deps.clearTimer(timer);
+    timerAt = at;
+    timer = deps.setTimer(() => {
+      timer = null;
+      timerAt = Infinity;
+      void flush('timer');
+    }, ms);
+  }
+
+  async function drain() {
+    const settings = deps.settings();
+    if (!settings.siteId) {
+      state.held = 'No site id is set: events are kept, and sent once one is set in the options.';
+      return;
+    }
+    state.held = undefined;
+    const retry = await deps.store.getMeta<RetryState>(RETRY_KEY);
+    const bypass = manual && !retry?.rateLimited;
+    manual = false;
+    if (retry && deps.now() < retry.notBefore && !bypass) {
+      Object.assign(state, { failures: retry.failures, nextAttemptAt: retry.notBefore, lastError: retry.lastError });
+      wakeIn(retry.notBefore - deps.now());
+      return;
+    }
+    let failures = retry?.failures ?? 0;
+    let limit = settings.batchSize;
+    queuedSinceFlush = 0;
+
+    for (;;) {
+      const head = await deps.store.head(limit);
+      if (head.length === 0) break;
+      const now = deps.now();
+      const expired = head.filter((r) => now - r.capturedAt > maxAge);
+      if (expired.length) {
+        await settle(expired.map((r) => ({ ...r, status: 'dropped', reason: 'older than the maximum age of 7 days; never delivered' })), 'dropped');
+        continue;
+      }
+
+      state.inFlight = true;
+      publish();
+      const batchId = deps.newBatchId();
+      const result = await deps.transport(bulkRequest(settings.apiHost, settings.siteId, head.map((r) => r.event)));
+      const outcome = classify(result, deps.now());
+      const at = deps.now();
+      const tried = head.map((r) => ({ ...r, attempts: r.attempts + 1, batchId, httpStatus: result.kind === 'response' ? result.status : undefined }));
+
+      switch (outcome.kind) {
+        case 'sent':
+          failures = 0;
+          state.lastSentAt = at;
+          await settle(tried.map((r) => ({ ...r, status: 'sent', sentAt: at, lastError: undefined, nextAttemptAt: undefined })), 'sent');
+          break;
+        case 'rejected': {
+          // Drop what the server named; if it named none of these, the whole batch.
+          const named = tried.filter((r) => outcome.invalid.has(r.id));
+          const dropped = named.length ? named : tried;
+          await settle(dropped.map((r) => ({ ...r, status: 'dropped', reason: `${outcome.reason}: ${outcome.invalid.get(r.id) ?? 'batch rejected'}` })), 'dropped');
+          break; // the rest are sent again at once
+        }
+        case 'split':
+          if (head.length === 1) {
+            await settle(tried.map((r) => ({ ...r, status: 'dropped', reason: 'HTTP 413: the event alone is too large for the server' })), 'dropped');
+          } else {
+            limit = Math.ceil(head.length / 2);
+          }
+          break;
+        case 'retry': {
+          failures++;
+          const wait = outcome.afterMs ?? backoffDelay(failures, policy, deps.random);
+          const next: RetryState = { failures, notBefore: at + wait, rateLimited: outcome.afterMs !== null, lastError: outcome.reason };
+          const retrying = tried.map((r) => ({ ...r, status: 'retrying' as const, lastError: outcome.reason, nextAttemptAt: next.notBefore }));
+          await deps.store.apply({ put: retrying, dequeue: [] });
+          await deps.store.setMeta(RETRY_KEY, next);
+          deps.onRecords(retrying);
+          Object.assign(state, { failures, nextAttemptAt: next.notBefore, lastError: outcome.reason });
+          wakeIn(wait);
+          return;
+        }
+      }
+    }
+    if (retry) await deps.store.setMeta(RETRY_KEY, undefined);
+    Object.assign(state, { failures: 0, nextAttemptAt: undefined, lastError: undefined });
+  }
+
+  async function settle(records: HistoryRecord[], as: 'sent' | 'dropped') {
+    await deps.store.apply({ put: records, dequeue: records.map((r) => r.id), count: { [as]: records.length } });
+    deps.onRecords(records);
+  }
+
+  return {
+    flush,
+    /** New events were queued: send at once when a batch is full, else within the flush interval. */
+    queued(count: number) {
+      queuedSinceFlush += count;
+      const { batchSize, flushIntervalMs } = deps.settings();
+      if (queuedSinceFlush >= batchSize) void flush('size');
+      else wakeIn(flushIntervalMs);
+    },
+    state: () => ({ ...state }),
+  };
+}

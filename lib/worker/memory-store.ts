@@ -1,0 +1,60 @@
+import { EMPTY_STATS, type HistoryRecord } from '../history';
+import { addCounts, isSettled, type WorkerStore } from './store';
+
+/** WorkerStore in memory: for unit tests, and the fallback when IndexedDB cannot open. */
+export function memoryWorkerStore(): WorkerStore {
+  const history = new Map<string, HistoryRecord>();
+  const queue = new Set<string>();
+  const meta = new Map<string, unknown>();
+  let stats = { ...EMPTY_STATS };
+  const copy = <T>(value: T): T => structuredClone(value);
+  const sortedIds = (ids: Iterable<string>) => [...ids].sort();
+
+  return {
+    async ingest(records) {
+      const fresh = records.filter((r) => !history.has(r.id));
+      for (const record of fresh) {
+        history.set(record.id, copy(record));
+        queue.add(record.id);
+      }
+      stats = addCounts(stats, { captured: fresh.length });
+      return fresh;
+    },
+    async head(limit) {
+      return sortedIds(queue).slice(0, limit).map((id) => copy(history.get(id)!));
+    },
+    async apply(change) {
+      for (const record of change.put) history.set(record.id, copy(record));
+      for (const id of change.dequeue) queue.delete(id);
+      stats = addCounts(stats, change.count);
+    },
+    async stats() {
+      return { ...stats, queued: queue.size };
+    },
+    async recent(limit) {
+      return sortedIds(history.keys()).reverse().slice(0, limit).map((id) => copy(history.get(id)!));
+    },
+    async clear() {
+      for (const [id, record] of history) if (isSettled(record)) history.delete(id);
+      stats = { ...EMPTY_STATS };
+    },
+    async trim(max) {
+      let excess = history.size - max;
+      let removed = 0;
+      for (const id of sortedIds(history.keys())) {
+        if (excess <= 0) break;
+        if (!isSettled(history.get(id)!)) continue;
+        history.delete(id);
+        excess--;
+        removed++;
+      }
+      return removed;
+    },
+    async getMeta<T>(key: string) {
+      return copy(meta.get(key)) as T | undefined;
+    },
+    async setMeta(key, value) {
+      meta.set(key, copy(value));
+    },
+  };
+}

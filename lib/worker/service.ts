@@ -1,0 +1,262 @@
+import type { DeliveryState, HistoryRecord } from '../history';
+import {
+  BRIDGE_PORT, VIEWER_PORT, isBridgeMessage, isViewerMessage, trodoEventProblem,
+  type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
+} from '../protocol';
+import { checkSettings, loadSettings, type Settings } from '../settings';
+import type { BackoffPolicy } from './backoff';
+import { createFlusher } from './flusher';
+import type { WorkerStore } from './store';
+import type { Transport } from './transport';
+
+/** The slice of `runtime.Port` the worker uses; `sender` is set by the browser, not the page. */
+export interface WorkerPort {
+  name: string;
+  sender?: { id?: string; url?: string; origin?: string; tab?: { id?: number } };
+  postMessage(message: unknown): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+  disconnect(): void;
+}
+
+export interface ServiceDeps {
+  store: WorkerStore;
+  transport: Transport;
+  defaults: Settings;
+  readSettings: () => Promise<unknown>;
+  writeSettings: (settings: Settings) => Promise<void>;
+  /** This extension's id and page origin (chrome-extension://id), to tell senders apart. */
+  extensionId: string;
+  extensionOrigin: string;
+  now: () => number;
+  random: () => number;
+  newId: () => string;
+  setTimer: (task: () => void, ms: number) => unknown;
+  clearTimer: (handle: unknown) => void;
+  log: (message: string) => void;
+  backoff?: BackoffPolicy;
+}
+
+export const FLUSH_ALARM = 'trodo-flush';
+export const HISTORY_LIMIT = 10_000;
+/** Records in a viewer's first snapshot. */
+export const SNAPSHOT_LIMIT = 2_000;
+const VIEWER_UPDATE_MS = 100;
+
+/**
+ * The background worker's logic: accepts events from bridges, stores them durably before
+ * acknowledging, drives the flusher and keeps viewers up to date. The worker may be stopped
+ * at any moment; everything that matters is in the store, and `start()` picks it up again.
+ */
+export function createWorkerService(deps: ServiceDeps) {
+  let settings = deps.defaults;
+  const loaded = deps.readSettings().then(
+    (stored) => void (settings = loadSettings(deps.defaults, stored)),
+    (error) => deps.log(`could not read settings; using defaults (${String(error)})`),
+  );
+  const bridges = new Set<WorkerPort>();
+  const viewers = createViewerHub(deps, () => settings);
+  let ingestedSinceTrim = 0;
+
+  const flusher = createFlusher({
+    store: deps.store,
+    transport: deps.transport,
+    settings: () => settings,
+    now: deps.now,
+    random: deps.random,
+    newBatchId: deps.newId,
+    setTimer: deps.setTimer,
+    clearTimer: deps.clearTimer,
+    onRecords: viewers.records,
+    onState: viewers.state,
+    backoff: deps.backoff,
+  });
+
+  function post(port: WorkerPort, message: WorkerToBridge | WorkerToViewer) {
+    try {
+      port.postMessage(message);
+    } catch {
+      // The other side went away; its onDisconnect cleans up.
+    }
+  }
+
+  function acceptBridge(port: WorkerPort) {
+    const sender = port.sender;
+    const tabId = sender?.tab?.id;
+    const origin = senderOrigin(sender);
+    if (sender?.id !== deps.extensionId || tabId === undefined || !origin) {
+      deps.log(`refused a bridge port from ${sender?.url ?? 'an unknown sender'}`);
+      port.disconnect();
+      return;
+    }
+    bridges.add(port);
+    port.onDisconnect.addListener(() => bridges.delete(port));
+    void loaded.then(() => post(port, { type: 'config', capture: settings.captureEnabled }));
+    port.onMessage.addListener((message) => {
+      // Not acknowledged on failure: the bridge sends the events again.
+      ingest(port, message, tabId, origin).catch((error) => deps.log(`could not store events: ${String(error)}`));
+    });
+  }
+
+  async function ingest(port: WorkerPort, message: unknown, tabId: number, origin: string) {
+    if (!isBridgeMessage(message)) return;
+    // The bridge checked these already; a second check costs little and guards the store.
+    const events = message.events.filter((event) => trodoEventProblem(event) === null);
+    if (!events.length) return;
+    await loaded;
+    if (settings.captureEnabled) {
+      const now = deps.now();
+      const records: HistoryRecord[] = events.map((event) => ({
+        id: event.id, event, tabId, origin, status: 'queued', capturedAt: event.time, queuedAt: now, attempts: 0,
+      }));
+      const fresh = await deps.store.ingest(records);
+      viewers.records(fresh);
+      flusher.queued(fresh.length);
+      ingestedSinceTrim += fresh.length;
+      if (ingestedSinceTrim >= 500) {
+        ingestedSinceTrim = 0;
+        void deps.store.trim(HISTORY_LIMIT);
+      }
+    }
+    // After the commit (or deliberately not stored, capture being off): the page may forget them.
+    post(port, { type: 'ack', ids: events.map((e) => e.id) });
+  }
+
+  function acceptViewer(port: WorkerPort) {
+    const sender = port.sender;
+    if (sender?.id !== deps.extensionId || !sender.url?.startsWith(deps.extensionOrigin)) {
+      port.disconnect();
+      return;
+    }
+    viewers.add(port);
+    port.onMessage.addListener((message) => {
+      if (isViewerMessage(message)) void command(port, message);
+    });
+  }
+
+  async function command(port: WorkerPort, message: ViewerToWorker) {
+    await loaded;
+    switch (message.type) {
+      case 'flush':
+        await flusher.flush('manual');
+        break;
+      case 'clear':
+        await deps.store.clear();
+        await viewers.resync();
+        break;
+      case 'save-settings': {
+        const check = checkSettings(settings, message.change);
+        if (!check.ok) {
+          post(port, { type: 'settings-rejected', errors: check.errors });
+          break;
+        }
+        await deps.writeSettings(check.settings);
+        settingsChanged(check.settings);
+        break;
+      }
+    }
+  }
+
+  function settingsChanged(next: Settings) {
+    const captureChanged = next.captureEnabled !== settings.captureEnabled;
+    settings = next;
+    viewers.settings();
+    if (captureChanged) for (const port of bridges) post(port, { type: 'config', capture: next.captureEnabled });
+    void flusher.flush('settings');
+  }
+
+  return {
+    /** At every worker start: deliver whatever an earlier life of the worker left queued. */
+    async start() {
+      await loaded;
+      await flusher.flush('start');
+    },
+    onConnect(port: WorkerPort) {
+      if (port.name === BRIDGE_PORT) acceptBridge(port);
+      else if (port.name === VIEWER_PORT) acceptViewer(port);
+      else port.disconnect();
+    },
+    onAlarm(name: string) {
+      if (name === FLUSH_ALARM) void loaded.then(() => flusher.flush('alarm'));
+    },
+    /** storage.local changed, possibly from another context: re-read and apply. */
+    onStoredSettings(stored: unknown) {
+      const next = loadSettings(deps.defaults, stored);
+      if (JSON.stringify(next) !== JSON.stringify(settings)) settingsChanged(next);
+    },
+    flush: (trigger: 'manual' = 'manual') => flusher.flush(trigger),
+  };
+}
+
+function senderOrigin(sender: WorkerPort['sender']): string | null {
+  if (sender?.origin && sender.origin !== 'null') return sender.origin;
+  try {
+    return sender?.url ? new URL(sender.url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keeps open viewers (popup, options) current. Changes are gathered and sent every 100 ms
+ * so that a burst of thousands of events is a handful of messages, not thousands.
+ */
+function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
+  const ports = new Set<WorkerPort>();
+  const changed = new Map<string, HistoryRecord>();
+  let state: DeliveryState = { inFlight: false, failures: 0 };
+  let timer: unknown = null;
+
+  function send(port: WorkerPort, message: WorkerToViewer) {
+    try {
+      port.postMessage(message);
+    } catch {
+      ports.delete(port);
+    }
+  }
+
+  function schedule() {
+    if (timer !== null || ports.size === 0) return;
+    timer = deps.setTimer(() => void publish(), VIEWER_UPDATE_MS);
+  }
+
+  async function publish() {
+    timer = null;
+    const records = [...changed.values()];
+    changed.clear();
+    const stats = await deps.store.stats();
+    for (const port of ports) {
+      if (records.length) send(port, { type: 'records', records });
+      send(port, { type: 'status', stats, state });
+    }
+  }
+
+  async function snapshot(port: WorkerPort) {
+    const [records, stats] = await Promise.all([deps.store.recent(SNAPSHOT_LIMIT), deps.store.stats()]);
+    send(port, { type: 'snapshot', records, stats, state, settings: settings() });
+  }
+
+  return {
+    add(port: WorkerPort) {
+      ports.add(port);
+      port.onDisconnect.addListener(() => ports.delete(port));
+      void snapshot(port);
+    },
+    records(records: HistoryRecord[]) {
+      if (ports.size === 0) return;
+      for (const record of records) changed.set(record.id, record);
+      schedule();
+    },
+    state(next: DeliveryState) {
+      state = next;
+      schedule();
+    },
+    settings() {
+      for (const port of ports) send(port, { type: 'settings', settings: settings() });
+    },
+    async resync() {
+      changed.clear();
+      await Promise.all([...ports].map(snapshot));
+    },
+  };
+}
