@@ -1,7 +1,8 @@
 import { randomUuid } from '@/lib/ids';
-import { SETTINGS_KEY, defaultSettings, type Settings } from '@/lib/settings';
+import { SETTINGS_KEY, defaultSettings } from '@/lib/settings';
 import { idbWorkerStore, openWorkerDb } from '@/lib/worker/idb-store';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
+import { settingsStorage } from '@/lib/worker/settings-storage';
 import { fetchTransport } from '@/lib/worker/transport';
 
 /**
@@ -10,6 +11,7 @@ import { fetchTransport } from '@/lib/worker/transport';
  * because alarms do not survive every kind of restart.
  */
 export default defineBackground(() => {
+  const stored = settingsStorage(browser.storage.local);
   const service = createWorkerService({
     store: idbWorkerStore(openWorkerDb()),
     transport: fetchTransport((input, init) => fetch(input, init)),
@@ -17,8 +19,8 @@ export default defineBackground(() => {
       WXT_TRODO_API_HOST: import.meta.env.WXT_TRODO_API_HOST,
       WXT_TRODO_SITE_ID: import.meta.env.WXT_TRODO_SITE_ID,
     }),
-    readSettings: async () => (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY],
-    writeSettings: (settings: Settings) => browser.storage.local.set({ [SETTINGS_KEY]: settings }),
+    readSettings: stored.read,
+    writeSettings: stored.write,
     extensionId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     now: Date.now,

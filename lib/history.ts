@@ -13,7 +13,9 @@ export interface HistoryRecord {
   tabId: number | null;
   origin: string;
   status: DeliveryStatus;
+  /** The event's time (page code may set it with options.timestamp). */
   capturedAt: number;
+  /** When the worker committed it to the queue; delivery age counts from here. */
   queuedAt: number;
   attempts: number;
   /** HTTP status of the last attempt, when there was an answer. */

@@ -115,7 +115,9 @@ export function createFlusher(deps: FlusherDeps) {
       const head = await deps.store.head(limit);
       if (head.length === 0) break;
       const now = deps.now();
-      const expired = head.filter((r) => now - r.capturedAt > maxAge);
+      // Age counts from when the extension queued the event: `capturedAt` is the event's own
+      // time, which page code may backdate with options.timestamp.
+      const expired = head.filter((r) => now - r.queuedAt > maxAge);
       if (expired.length) {
         await settle(expired.map((r) => ({ ...r, status: 'dropped', reason: 'older than the maximum age of 7 days; never delivered' })), 'dropped');
         continue;

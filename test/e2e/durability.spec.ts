@@ -1,0 +1,64 @@
+import { expect, received, test } from './fixtures';
+
+test('300 events while the service worker is stopped 5 times: every one arrives, none lost', async ({ collector, extension, sitePage, site }) => {
+  test.setTimeout(120_000);
+  await sitePage.goto(`${site.url}/index.html`);
+  const started = Date.now();
+
+  // 30 bursts of 10 events; the worker is stopped after bursts 5, 10, 15, 20 and 25, each
+  // time with events still on their way through the bridge and the queue.
+  for (let burst = 0; burst < 30; burst++) {
+    await sitePage.evaluate((b) => {
+      for (let i = 0; i < 10; i++) window.Trodo!.track('soak_event', { seq: b * 10 + i });
+    }, burst);
+    if (burst % 5 === 4 && burst < 29) await extension.stopWorker();
+    await sitePage.waitForTimeout(50);
+  }
+
+  const events = await received(collector, 300, (e) => e.event.event_name === 'soak_event', 60_000);
+  const seqs = events.map((e) => e.event.custom_properties.seq as number).sort((a, b) => a - b);
+  expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i));
+  expect(new Set(events.map((e) => e.event.event_id)).size).toBe(300);
+  console.log(`soak: 300/300 delivered, ${collector.duplicates()} duplicate deliveries deduped by event_id, drained in ${Date.now() - started} ms`);
+});
+
+test('events tracked while the collector is down are kept and delivered once it recovers', async ({ collector, extension, sitePage, site }) => {
+  void extension;
+  collector.faults([{ status: 503, times: 3 }]);
+  await sitePage.goto(`${site.url}/index.html`);
+  await sitePage.evaluate(() => {
+    for (let i = 0; i < 20; i++) window.Trodo!.track('during_outage', { i });
+  });
+  const events = await received(collector, 20, (e) => e.event.event_name === 'during_outage', 30_000);
+  expect(events).toHaveLength(20);
+  const statuses = collector.requests().filter((r) => r.path === '/api/events/bulk').map((r) => r.status);
+  expect(statuses.slice(0, 3)).toEqual([503, 503, 503]);
+  expect(statuses.at(-1)).toBe(200);
+});
+
+test('events left in the page outbox by a closed tab are delivered on the next visit to that origin', async ({ collector, extension, site }) => {
+  // The first tab never hears from the bridge (a capture listener swallows its messages),
+  // so its events stay in the page origin's IndexedDB outbox, as when a tab closes before
+  // the worker could acknowledge.
+  const first = await extension.context.newPage();
+  await first.addInitScript(() => {
+    window.addEventListener('trodo:bridge-to-page', (e) => e.stopImmediatePropagation(), true);
+  });
+  await first.goto(`${site.url}/index.html`);
+  await first.evaluate(() => {
+    for (let i = 0; i < 5; i++) window.Trodo!.track('left_in_outbox', { i });
+  });
+  await first.waitForTimeout(1000);
+  expect(collector.events().filter((e) => e.event.event_name === 'left_in_outbox')).toHaveLength(0);
+  await first.close();
+
+  const second = await extension.context.newPage();
+  await second.goto(`${site.url}/index.html`);
+  const events = await received(collector, 5, (e) => e.event.event_name === 'left_in_outbox');
+  expect(new Set(events.map((e) => e.event.custom_properties.i)).size).toBe(5);
+  // Acknowledged on this visit, so a third visit replays nothing.
+  await second.waitForTimeout(500);
+  await second.reload();
+  await second.waitForTimeout(1000);
+  expect(collector.duplicates()).toBe(0);
+});
