@@ -65,9 +65,9 @@ export function createRelay(deps: RelayDeps) {
   function onWorkerMessage(message: WorkerToBridge) {
     switch (message.type) {
       case 'config': {
-        const first = capture === null || capture !== message.capture;
+        const changed = capture !== message.capture;
         capture = message.capture;
-        if (first) toPage({ t: 'ready', capture });
+        if (changed) toPage({ t: 'ready', capture });
         break;
       }
       case 'ack': {

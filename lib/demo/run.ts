@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startCollector } from '../collector/server';
+import { launchWithExtension } from './browser';
+import { startSiteServer } from './site-server';
+
+/**
+ * `npm run demo`: builds the extension pointed at the local collector, starts the collector
+ * and a demo shop, and opens Chromium with the extension loaded. With a display you drive
+ * it yourself; without one it clicks through the shop, prints what the collector received
+ * and saves a screenshot of the popup.
+ */
+const COLLECTOR_PORT = Number(process.env.COLLECTOR_PORT ?? 4318);
+const SITE_PORT = Number(process.env.DEMO_SITE_PORT ?? 4319);
+const SITE_ID = process.env.WXT_TRODO_SITE_ID || 'demo-site';
+const OUT = '.demo';
+
+mkdirSync(OUT, { recursive: true });
+const apiHost = `http://127.0.0.1:${COLLECTOR_PORT}`;
+console.log(`Building the extension for ${apiHost} (site id ${SITE_ID})…`);
+const build = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit', env: { ...process.env, WXT_TRODO_API_HOST: apiHost, WXT_TRODO_SITE_ID: SITE_ID } });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const collector = await startCollector({ port: COLLECTOR_PORT, dataFile: `${OUT}/events.ndjson`, log: (line) => console.log(`[collector] ${line}`) });
+const site = await startSiteServer(fileURLToPath(new URL('./site', import.meta.url)), SITE_PORT);
+const headed = Boolean(process.env.DISPLAY) && !process.env.CI;
+const { context, extensionId } = await launchWithExtension({ headless: !headed });
+const before = collector.events().length;
+
+const shop = await context.newPage();
+await shop.goto(site.url);
+console.log(`\nDemo shop: ${site.url}   collector: ${collector.url}   popup: chrome-extension://${extensionId}/popup.html`);
+
+if (headed) {
+  console.log('Click around the shop and open the Trodo QA popup from the toolbar. Ctrl-C to stop.');
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+} else {
+  console.log('No display: driving the shop headless.');
+  for (const id of ['#signup', '#add-to-cart', '#add-to-cart', '#checkout']) await shop.click(id);
+  const deadline = Date.now() + 20_000;
+  while (collector.events().length - before < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+
+  const got = collector.events().slice(before);
+  console.log(`\nThe collector received ${got.length} events:`);
+  console.table(got.map(({ event }) => ({ event: event.event_name, category: event.event_category, properties: JSON.stringify(event.custom_properties), page: event.page_data.uri })));
+
+  const popup = await context.newPage();
+  await popup.setViewportSize({ width: 640, height: 560 });
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  await popup.getByTestId('event-row').first().waitFor();
+  await popup.screenshot({ path: `${OUT}/popup.png` });
+  console.log(`Popup screenshot: ${OUT}/popup.png`);
+  if (got.length < 4) process.exitCode = 1;
+}
+await context.close();
+await Promise.all([collector.close(), site.close()]);
