@@ -29,7 +29,12 @@ export default defineBackground(() => {
     setTimer: (task, ms) => setTimeout(task, ms),
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     log: (message) => console.warn(`[Trodo QA] ${message}`),
+    setBadge: (tabId, count) => {
+      // The tab may have closed meanwhile; a badge for it no longer matters.
+      browser.action.setBadgeText({ tabId, text: count ? String(count > 9999 ? '9999+' : count) : '' }).catch(() => {});
+    },
   });
+  void browser.action.setBadgeBackgroundColor({ color: '#3b5bdb' });
 
   browser.runtime.onConnect.addListener((port) => service.onConnect(port as unknown as WorkerPort));
   browser.alarms.onAlarm.addListener((alarm) => service.onAlarm(alarm.name));

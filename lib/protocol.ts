@@ -130,8 +130,8 @@ export const VIEWER_PORT = 'trodo-viewer';
 
 export type ViewerToWorker =
   | { type: 'flush' }
-  /** Forget delivered and dropped events; queued ones stay. */
-  | { type: 'clear' }
+  /** Forget delivered and dropped events; queued ones stay unless `queue` is set. */
+  | { type: 'clear'; queue?: boolean }
   | { type: 'save-settings'; change: Partial<Settings> };
 
 export type WorkerToViewer =

@@ -5,7 +5,7 @@ import { isPlainObject } from './json';
  *
  * @example
  * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
- *   flushIntervalMs: 5000, captureEnabled: true }
+ *   flushIntervalMs: 5000, captureEnabled: true, disabledSites: ['https://prod.example'] }
  */
 export interface Settings {
   /** Base URL of Trodo's ingestion API (or the local collector). */
@@ -18,6 +18,8 @@ export interface Settings {
   flushIntervalMs: number;
   /** Off: pages keep `window.Trodo`, but nothing is captured. */
   captureEnabled: boolean;
+  /** Origins where capture is switched off (per-site switch in the viewer and options). */
+  disabledSites: string[];
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -36,6 +38,7 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     batchSize: 50,
     flushIntervalMs: 5000,
     captureEnabled: true,
+    disabledSites: [],
   };
 }
 
@@ -69,6 +72,11 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (typeof change.captureEnabled === 'boolean') next.captureEnabled = change.captureEnabled;
     else errors.captureEnabled = 'Capture is on or off';
   }
+  if ('disabledSites' in change) {
+    const sites = Array.isArray(change.disabledSites) ? change.disabledSites.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;
+    if (sites && sites.length <= MAX_SITES && sites.every((s) => s !== null)) next.disabledSites = [...new Set(sites as string[])];
+    else errors.disabledSites = `List at most ${MAX_SITES} sites as http(s) origins, e.g. https://shop.example`;
+  }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings: next };
 }
 
@@ -81,6 +89,17 @@ export function loadSettings(defaults: Settings, stored: unknown): Settings {
     if (check.ok) settings = check.settings;
   }
   return settings;
+}
+
+const MAX_SITES = 500;
+
+/** Whether capture runs for pages of `origin`. */
+export function captureOn(settings: Settings, origin: string): boolean {
+  return settings.captureEnabled && !settings.disabledSites.includes(origin);
+}
+
+function originOf(text: string): string | null {
+  return parseHttpUrl(text)?.origin ?? null;
 }
 
 function parseHttpUrl(text: string): URL | null {

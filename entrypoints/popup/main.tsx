@@ -1,9 +1,6 @@
 import { render } from 'preact';
-import { VIEWER_PORT } from '@/lib/protocol';
-import type { ViewerPort } from '@/lib/viewer/connection';
-import { Popup } from '@/lib/viewer/Popup';
+import { browserHost } from '@/lib/viewer/browser-host';
+import { Viewer } from '@/lib/viewer/Viewer';
 import '@/lib/viewer/viewer.css';
 
-const connect = () => browser.runtime.connect({ name: VIEWER_PORT }) as unknown as ViewerPort;
-
-render(<Popup connect={connect} openOptions={() => void browser.runtime.openOptionsPage()} />, document.getElementById('app')!);
+render(<Viewer host={browserHost('popup')} surface="popup" />, document.getElementById('app')!);

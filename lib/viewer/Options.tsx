@@ -65,6 +65,17 @@ export function Options({ connect, requestHost }: Props) {
           <input name="captureEnabled" type="checkbox" checked={draft.captureEnabled} onChange={field('captureEnabled')} />
           Capture events on pages
         </label>
+        <Field label="Sites where capture is off" error={errors.disabledSites} hint="One origin per line, e.g. https://www.example.com. The popup's site switch edits this list.">
+          <textarea
+            name="disabledSites"
+            rows={4}
+            value={draft.disabledSites.join('\n')}
+            onInput={(e) => {
+              setSaved(false);
+              setDraft({ ...draft, disabledSites: (e.currentTarget as HTMLTextAreaElement).value.split('\n').map((s) => s.trim()).filter(Boolean) });
+            }}
+          />
+        </Field>
         <div class="actions">
           <button type="submit" data-testid="save">Save</button>
           {saved && Object.keys(errors).length === 0 && <span role="status">Saved.</span>}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useReducer } from 'preact/hooks';
+import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import type { ViewerToWorker, WorkerToViewer } from '../protocol';
 import { connectViewer, type ViewerPort } from './connection';
 import { INITIAL_MODEL, applyMessage } from './model';
@@ -8,11 +8,11 @@ export function useWorker(connect: () => ViewerPort) {
   const [model, dispatch] = useReducer(applyMessage, INITIAL_MODEL);
   const connection = useMemo(() => connectViewer(connect, (message: WorkerToViewer) => dispatch(message)), [connect]);
   const send = (command: ViewerToWorker) => connection.send(command);
-  // Re-render once a second so "next in Ns" counts down.
-  const [, tick] = useReducer((n: number) => n + 1, 0);
+  // A clock that ticks once a second, so "next in N s" counts down.
+  const [now, setNow] = useState(Date.now);
   useEffect(() => {
-    const id = setInterval(tick, 1000);
+    const id = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(id);
   }, []);
-  return { model, send };
+  return { model, send, now };
 }

@@ -5,7 +5,7 @@ import { addCounts, isSettled, type WorkerStore } from './store';
 interface WorkerDB extends DBSchema {
   /** Key: event id (UUID v7, so key order is send order). */
   queue: { key: string; value: { id: string; origin: string } };
-  history: { key: string; value: HistoryRecord };
+  history: { key: string; value: HistoryRecord; indexes: { tabId: number } };
   meta: { key: string; value: unknown };
 }
 
@@ -13,13 +13,15 @@ const STATS = 'stats';
 
 /** The only place that knows the worker's IndexedDB schema and its upgrades. */
 export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<WorkerDB>> {
-  return openDB<WorkerDB>(name, 1, {
-    upgrade(db, oldVersion) {
+  return openDB<WorkerDB>(name, 2, {
+    upgrade(db, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         db.createObjectStore('queue', { keyPath: 'id' });
         db.createObjectStore('history', { keyPath: 'id' });
         db.createObjectStore('meta');
       }
+      // v2: per-tab counts for the toolbar badge. Records without a tab are not indexed.
+      if (oldVersion < 2) tx.objectStore('history').createIndex('tabId', 'tabId');
     },
   });
 }
@@ -76,13 +78,21 @@ export function idbWorkerStore(dbPromise: Promise<IDBPDatabase<WorkerDB>>): Work
       return out;
     },
 
-    async clear() {
+    async clear(queue = false) {
       const tx = (await dbPromise).transaction(['queue', 'history', 'meta'], 'readwrite');
-      for (let cursor = await tx.objectStore('history').openCursor(); cursor; cursor = await cursor.continue()) {
+      if (queue) {
+        void tx.objectStore('queue').clear();
+        void tx.objectStore('history').clear();
+      }
+      for (let cursor = queue ? null : await tx.objectStore('history').openCursor(); cursor; cursor = await cursor.continue()) {
         if (isSettled(cursor.value)) void cursor.delete();
       }
       void tx.objectStore('meta').put(EMPTY_STATS, STATS);
       await tx.done;
+    },
+
+    async countForTab(tabId) {
+      return (await dbPromise).countFromIndex('history', 'tabId', tabId);
     },
 
     async trim(max) {

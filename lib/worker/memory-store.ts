@@ -34,9 +34,15 @@ export function memoryWorkerStore(): WorkerStore {
     async recent(limit) {
       return sortedIds(history.keys()).reverse().slice(0, limit).map((id) => copy(history.get(id)!));
     },
-    async clear() {
-      for (const [id, record] of history) if (isSettled(record)) history.delete(id);
+    async clear(emptyQueue = false) {
+      if (emptyQueue) queue.clear();
+      for (const [id, record] of history) if (emptyQueue || isSettled(record)) history.delete(id);
       stats = { ...EMPTY_STATS };
+    },
+    async countForTab(tabId) {
+      let count = 0;
+      for (const record of history.values()) if (record.tabId === tabId) count++;
+      return count;
     },
     async trim(max) {
       let excess = history.size - max;

@@ -3,7 +3,7 @@ import {
   BRIDGE_PORT, VIEWER_PORT, isBridgeMessage, isViewerMessage, trodoEventProblem,
   type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
-import { checkSettings, loadSettings, type Settings } from '../settings';
+import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from './backoff';
 import { createFlusher } from './flusher';
 import type { WorkerStore } from './store';
@@ -34,6 +34,8 @@ export interface ServiceDeps {
   setTimer: (task: () => void, ms: number) => unknown;
   clearTimer: (handle: unknown) => void;
   log: (message: string) => void;
+  /** Shows a tab's event count on the toolbar icon. */
+  setBadge: (tabId: number, count: number) => void;
   backoff?: BackoffPolicy;
 }
 
@@ -54,7 +56,8 @@ export function createWorkerService(deps: ServiceDeps) {
     (stored) => void (settings = loadSettings(deps.defaults, stored)),
     (error) => deps.log(`could not read settings; using defaults (${String(error)})`),
   );
-  const bridges = new Set<WorkerPort>();
+  /** Open bridge ports and the page origin each speaks for (from its sender). */
+  const bridges = new Map<WorkerPort, { origin: string; tabId: number }>();
   const viewers = createViewerHub(deps, () => settings);
   let ingestedSinceTrim = 0;
 
@@ -89,9 +92,9 @@ export function createWorkerService(deps: ServiceDeps) {
       port.disconnect();
       return;
     }
-    bridges.add(port);
+    bridges.set(port, { origin, tabId });
     port.onDisconnect.addListener(() => bridges.delete(port));
-    void loaded.then(() => post(port, { type: 'config', capture: settings.captureEnabled }));
+    void loaded.then(() => post(port, { type: 'config', capture: captureOn(settings, origin) }));
     port.onMessage.addListener((message) => {
       // Not acknowledged on failure: the bridge sends the events again.
       ingest(port, message, tabId, origin).catch((error) => deps.log(`could not store events: ${String(error)}`));
@@ -104,7 +107,7 @@ export function createWorkerService(deps: ServiceDeps) {
     const events = message.events.filter((event) => trodoEventProblem(event) === null);
     if (!events.length) return;
     await loaded;
-    if (settings.captureEnabled) {
+    if (captureOn(settings, origin)) {
       const now = deps.now();
       const records: HistoryRecord[] = events.map((event) => ({
         id: event.id, event, tabId, origin, status: 'queued', capturedAt: event.time, queuedAt: now, attempts: 0,
@@ -112,6 +115,7 @@ export function createWorkerService(deps: ServiceDeps) {
       const fresh = await deps.store.ingest(records);
       viewers.records(fresh);
       flusher.queued(fresh.length);
+      if (fresh.length) void updateBadge(tabId);
       ingestedSinceTrim += fresh.length;
       if (ingestedSinceTrim >= 500) {
         ingestedSinceTrim = 0;
@@ -130,7 +134,7 @@ export function createWorkerService(deps: ServiceDeps) {
     }
     viewers.add(port);
     port.onMessage.addListener((message) => {
-      if (isViewerMessage(message)) void command(port, message);
+      if (isViewerMessage(message)) command(port, message).catch((error) => deps.log(`viewer command ${message.type} failed: ${String(error)}`));
     });
   }
 
@@ -141,8 +145,9 @@ export function createWorkerService(deps: ServiceDeps) {
         await flusher.flush('manual');
         break;
       case 'clear':
-        await deps.store.clear();
+        await deps.store.clear(message.queue);
         await viewers.resync();
+        await Promise.all([...badged].map(updateBadge));
         break;
       case 'save-settings': {
         const check = checkSettings(settings, message.change);
@@ -158,11 +163,21 @@ export function createWorkerService(deps: ServiceDeps) {
   }
 
   function settingsChanged(next: Settings) {
-    const captureChanged = next.captureEnabled !== settings.captureEnabled;
+    const previous = settings;
     settings = next;
     viewers.settings();
-    if (captureChanged) for (const port of bridges) post(port, { type: 'config', capture: next.captureEnabled });
+    for (const [port, { origin }] of bridges) {
+      const capture = captureOn(next, origin);
+      if (capture !== captureOn(previous, origin)) post(port, { type: 'config', capture });
+    }
     void flusher.flush('settings');
+  }
+
+  /** Tabs whose badge was set, so that clearing history can reset them. */
+  const badged = new Set<number>();
+  async function updateBadge(tabId: number) {
+    badged.add(tabId);
+    deps.setBadge(tabId, await deps.store.countForTab(tabId));
   }
 
   return {

@@ -24,8 +24,13 @@ export interface WorkerStore {
   stats(): Promise<DeliveryStats>;
   /** Newest first. */
   recent(limit: number): Promise<HistoryRecord[]>;
-  /** Forgets delivered and dropped events and resets the totals; queued events stay. */
-  clear(): Promise<void>;
+  /**
+   * Forgets delivered and dropped events and resets the totals. Queued events stay, unless
+   * `queue` is set: then the queue is emptied too, and those events are never sent.
+   */
+  clear(queue?: boolean): Promise<void>;
+  /** How many events in history came from this tab (the toolbar badge). */
+  countForTab(tabId: number): Promise<number>;
   /** Trims delivered and dropped records, oldest first, down to `max` records in all. */
   trim(max: number): Promise<number>;
   getMeta<T>(key: string): Promise<T | undefined>;

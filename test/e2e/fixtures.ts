@@ -8,6 +8,7 @@ import type { Settings } from '../../lib/settings';
 /** The slice of the extension API the fixtures call inside the service worker. */
 declare const chrome: {
   storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+  tabs: { query(q: { url: string }): Promise<{ id: number }[]> };
 };
 
 export interface Extension {
@@ -19,7 +20,10 @@ export interface Extension {
   configure(change: Partial<Settings>): Promise<void>;
   /** Stops the service worker the way Chrome does when it is idle. */
   stopWorker(): Promise<void>;
-  openPopup(): Promise<Page>;
+  /** The popup's page, opened in a tab; `forTab` pins it to a page's tab as the toolbar popup would be. */
+  openPopup(forTab?: Page): Promise<Page>;
+  /** The side panel's page, opened in a tab (headless Chromium shows no side panel). */
+  openSidePanel(forTab?: Page): Promise<Page>;
 }
 
 interface Fixtures {
@@ -48,6 +52,19 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
   extension: async ({ collector }, use) => {
     const { context, extensionId } = await launchWithExtension();
     let cdp: CDPSession | null = null;
+    async function openViewer(name: string, size: { width: number; height: number }, forTab?: Page) {
+      const query = forTab ? `?tab=${await tabIdOf(forTab)}` : '';
+      const viewer = await context.newPage();
+      await viewer.setViewportSize(size);
+      await viewer.goto(`chrome-extension://${extensionId}/${name}.html${query}`);
+      return viewer;
+    }
+    /** A page's tab id, asked of the extension (pages cannot know their own). */
+    async function tabIdOf(page: Page): Promise<number> {
+      const url = page.url();
+      const tabs = await withTimeout((await extension.worker()).evaluate((u) => chrome.tabs.query({ url: u }), url));
+      return tabs[0]!.id;
+    }
     const extension: Extension = {
       context,
       id: extensionId,
@@ -69,12 +86,8 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
         }
         await cdp.send('ServiceWorker.stopAllWorkers');
       },
-      async openPopup() {
-        const popup = await context.newPage();
-        await popup.setViewportSize({ width: 640, height: 560 });
-        await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-        return popup;
-      },
+      openPopup: (forTab) => openViewer('popup', { width: 780, height: 580 }, forTab),
+      openSidePanel: (forTab) => openViewer('sidepanel', { width: 420, height: 800 }, forTab),
     };
     await extension.configure({ apiHost: collector.url, siteId: 'e2e-site', flushIntervalMs: 100, batchSize: 50 });
     await use(extension);

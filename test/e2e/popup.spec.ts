@@ -70,6 +70,7 @@ test('clear empties the list but keeps queued events, and capture off stops reco
   await received(collector, 1);
   const popup = await extension.openPopup();
   await expect(popup.getByTestId('event-row')).toHaveCount(1);
+  await popup.getByTestId('more').click();
   await popup.getByTestId('clear').click();
   await expect(popup.getByTestId('empty')).toBeVisible();
   await expect(popup.getByTestId('count-captured')).toContainText('0');

@@ -1,0 +1,6 @@
+import { render } from 'preact';
+import { browserHost } from '@/lib/viewer/browser-host';
+import { Viewer } from '@/lib/viewer/Viewer';
+import '@/lib/viewer/viewer.css';
+
+render(<Viewer host={browserHost('sidepanel')} surface="sidepanel" />, document.getElementById('app')!);

@@ -1,0 +1,46 @@
+import type { HistoryRecord } from '../history';
+import { lintEvent } from './lint';
+import { describeStatus, formatTime } from './model';
+
+interface Props {
+  record: HistoryRecord;
+  index: number;
+  selected: boolean;
+  held?: string;
+  now: number;
+  onSelect: (index: number) => void;
+}
+
+export const ROW_HEIGHT = 58;
+
+/** One event in the list: name, category, page, time, lint and what became of it. */
+export function EventRow({ record, index, selected, held, now, onSelect }: Props) {
+  const { event } = record;
+  const warnings = lintEvent(record);
+  return (
+    <div
+      class={`event ${selected ? 'selected' : ''}`}
+      role="option"
+      aria-selected={selected}
+      data-testid="event-row"
+      data-event-id={record.id}
+      data-status={record.status}
+      onClick={() => onSelect(index)}
+    >
+      <span class={`dot ${record.status}`} aria-hidden="true" />
+      <span class="name">
+        {event.name}
+        {event.kind === 'auto' && <span class="tag">auto</span>}
+        {warnings.length > 0 && (
+          <span class="lint-badge" data-testid="lint-badge" title={warnings.map((w) => w.message).join('\n')}>
+            ⚠ {warnings.length}
+          </span>
+        )}
+      </span>
+      <span class="category">{event.category}</span>
+      <time class="time">{formatTime(event.time)}</time>
+      <span class="page" title={event.page.url}>{event.page.path}</span>
+      <span class={`status ${record.status}`} data-testid="event-status">{describeStatus(record, now, held)}</span>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { Filter, TextMatcher } from './filters';
+
+interface Props {
+  filter: Filter;
+  onChange: (filter: Filter) => void;
+  matcher: TextMatcher;
+  origins: string[];
+  categories: string[];
+  hasTab: boolean;
+}
+
+/** Search and filters over the event list. */
+export function FilterBar({ filter, onChange, matcher, origins, categories, hasTab }: Props) {
+  const set = <K extends keyof Filter>(key: K, value: Filter[K]) => onChange({ ...filter, [key]: value });
+  return (
+    <div class="filters" role="search">
+      <input
+        type="search"
+        class={matcher.ok ? '' : 'invalid'}
+        placeholder={filter.regex ? 'Regular expression over name and properties' : 'Search name and properties  ( / )'}
+        aria-label="Search events"
+        aria-invalid={!matcher.ok}
+        title={matcher.ok ? undefined : matcher.error}
+        data-testid="search"
+        value={filter.text}
+        onInput={(e) => set('text', (e.currentTarget as HTMLInputElement).value)}
+      />
+      <label class="toggle" title="Regular expression">
+        <input type="checkbox" checked={filter.regex} data-testid="regex" onChange={(e) => set('regex', (e.currentTarget as HTMLInputElement).checked)} />
+        .*
+      </label>
+      {hasTab && (
+        <label class="toggle">
+          <input type="checkbox" checked={filter.currentTab} data-testid="current-tab" onChange={(e) => set('currentTab', (e.currentTarget as HTMLInputElement).checked)} />
+          This tab
+        </label>
+      )}
+      <Select label="Site" value={filter.origin} options={origins} testId="filter-origin" onChange={(v) => set('origin', v)} />
+      <Select label="Category" value={filter.category} options={categories} testId="filter-category" onChange={(v) => set('category', v)} />
+      <Select label="Type" value={filter.kind} options={['custom', 'auto']} testId="filter-kind" onChange={(v) => set('kind', v as Filter['kind'])} />
+      <Select label="Status" value={filter.status} options={['queued', 'retrying', 'sent', 'dropped']} testId="filter-status" onChange={(v) => set('status', v as Filter['status'])} />
+    </div>
+  );
+}
+
+function Select({ label, value, options, onChange, testId }: { label: string; value: string; options: string[]; onChange: (v: string) => void; testId: string }) {
+  return (
+    <select aria-label={label} value={value} data-testid={testId} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+      <option value="">{`${label}: all`}</option>
+      {options.map((o) => (
+        <option key={o} value={o}>{o}</option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,19 @@
+import type { ViewerPort } from './connection';
+
+/** The tab a viewer belongs to: the popup's tab, or the side panel's active tab. */
+export interface CurrentTab {
+  id: number;
+  url: string | null;
+}
+
+/** Everything a viewer needs from the browser, passed in so the UI stays plain Preact. */
+export interface ViewerHost {
+  connect: () => ViewerPort;
+  currentTab: () => Promise<CurrentTab | null>;
+  /** Side panel: calls back when the active tab changes; returns an unsubscribe. */
+  watchTab?: (onChange: () => void) => () => void;
+  openOptions: () => void;
+  /** Opens the side panel (popup only, and only where the browser has one). */
+  openSidePanel?: () => void;
+  download: (filename: string, text: string, type: string) => void;
+}
