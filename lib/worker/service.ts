@@ -41,8 +41,8 @@ export interface ServiceDeps {
 
 export const FLUSH_ALARM = 'trodo-flush';
 export const HISTORY_LIMIT = 10_000;
-/** Records in a viewer's first snapshot. */
-export const SNAPSHOT_LIMIT = 2_000;
+/** Records in a viewer's first snapshot: all of history, which the list virtualises. */
+export const SNAPSHOT_LIMIT = HISTORY_LIMIT;
 const VIEWER_UPDATE_MS = 100;
 
 /**
