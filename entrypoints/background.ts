@@ -1,6 +1,6 @@
 import { randomUuid } from '@/lib/ids';
 import { SETTINGS_KEY, defaultSettings } from '@/lib/settings';
-import { idbWorkerStore, openWorkerDb } from '@/lib/worker/idb-store';
+import { chunkWorkerStore, openWorkerDb } from '@/lib/worker/chunk-store';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
 import { settingsStorage } from '@/lib/worker/settings-storage';
 import { fetchTransport } from '@/lib/worker/transport';
@@ -13,7 +13,7 @@ import { fetchTransport } from '@/lib/worker/transport';
 export default defineBackground(() => {
   const stored = settingsStorage(browser.storage.local);
   const service = createWorkerService({
-    store: idbWorkerStore(openWorkerDb()),
+    store: chunkWorkerStore(openWorkerDb()),
     transport: fetchTransport((input, init) => fetch(input, init)),
     defaults: defaultSettings({
       WXT_TRODO_API_HOST: import.meta.env.WXT_TRODO_API_HOST,

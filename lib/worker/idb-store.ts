@@ -35,8 +35,9 @@ export function idbWorkerStore(dbPromise: Promise<IDBPDatabase<WorkerDB>>): Work
     async ingest(records) {
       const tx = (await dbPromise).transaction(['queue', 'history', 'meta'], 'readwrite');
       const history = tx.objectStore('history');
-      const known = await Promise.all(records.map((r) => history.getKey(r.id)));
-      const fresh = records.filter((_, i) => known[i] === undefined);
+      const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+      const known = await Promise.all(unique.map((r) => history.getKey(r.id)));
+      const fresh = unique.filter((_, i) => known[i] === undefined);
       for (const record of fresh) {
         void tx.objectStore('queue').put({ id: record.id, origin: record.origin });
         void history.put(record);
@@ -71,6 +72,7 @@ export function idbWorkerStore(dbPromise: Promise<IDBPDatabase<WorkerDB>>): Work
     async recent(limit) {
       // One getAll is far cheaper than a cursor step per record (each step is a round trip
       // to the browser process); history is capped, so reading it whole is bounded.
+      if (limit <= 0) return [];
       const all = await (await dbPromise).getAll('history');
       return all.slice(-limit).reverse();
     },

@@ -12,7 +12,8 @@ export function memoryWorkerStore(): WorkerStore {
 
   return {
     async ingest(records) {
-      const fresh = records.filter((r) => !history.has(r.id));
+      const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+      const fresh = unique.filter((r) => !history.has(r.id));
       for (const record of fresh) {
         history.set(record.id, copy(record));
         queue.add(record.id);

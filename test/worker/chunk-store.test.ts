@@ -1,0 +1,84 @@
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
+import { idSource, makeEvent, makeRecord } from '../helpers';
+import { describeStoreContract } from './store-contract';
+
+let dbCount = 0;
+const freshName = () => `trodo-chunks-test-${++dbCount}`;
+
+describeStoreContract('chunkWorkerStore (fake-indexeddb)', () => chunkWorkerStore(openWorkerDb(freshName())));
+
+describe('chunkWorkerStore', () => {
+  const records = (count: number) => {
+    const nextId = idSource();
+    return Array.from({ length: count }, (_, i) => makeRecord(makeEvent({ name: `e${i}` }, nextId), { tabId: i % 2 }));
+  };
+
+  it('keeps queue, history, totals and badge counts across a reopen (a worker restart)', async () => {
+    const name = freshName();
+    const list = records(5);
+    const first = chunkWorkerStore(openWorkerDb(name));
+    await first.ingest(list);
+    await first.apply({ put: [{ ...list[0]!, status: 'sent' }], dequeue: [list[0]!.id], count: { sent: 1 } });
+    (await openWorkerDb(name)).close();
+
+    const second = chunkWorkerStore(openWorkerDb(name));
+    expect(await second.stats()).toEqual({ captured: 5, queued: 4, sent: 1, dropped: 0 });
+    expect((await second.head(10)).map((r) => r.id)).toEqual(list.slice(1).map((r) => r.id));
+    expect(await second.countForTab(0)).toBe(3);
+    expect(await second.countForTab(1)).toBe(2);
+  });
+
+  it('writes one ingest as one chunk, and tops up small chunks instead of making new ones', async () => {
+    const name = freshName();
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const list = records(140);
+    await store.ingest(list.slice(0, 60));
+    await store.ingest(list.slice(60, 90));
+    await store.ingest(list.slice(90, 130));
+    await store.ingest(list.slice(130));
+    const db = await openDB(name);
+    const chunks = (await db.getAll('chunks')) as { records: unknown[] }[];
+    db.close();
+    // 60, topped up to 90 and then 130 (each time it held under 100); the last 10 start a new chunk.
+    expect(chunks.map((c) => c.records.length)).toEqual([130, 10]);
+    expect((await store.recent(200)).map((r) => r.id)).toEqual(list.map((r) => r.id).reverse());
+  });
+
+  it('settles a batch that spans chunks, and keeps the rest queued in order', async () => {
+    const store = chunkWorkerStore(openWorkerDb(freshName()));
+    const list = records(250);
+    await store.ingest(list.slice(0, 120));
+    await store.ingest(list.slice(120));
+    const head = await store.head(200);
+    expect(head.map((r) => r.id)).toEqual(list.slice(0, 200).map((r) => r.id));
+    await store.apply({ put: head.map((r) => ({ ...r, status: 'sent' as const })), dequeue: head.map((r) => r.id), count: { sent: 200 } });
+    expect((await store.head(100)).map((r) => r.id)).toEqual(list.slice(200).map((r) => r.id));
+    expect(await store.stats()).toEqual({ captured: 250, queued: 50, sent: 200, dropped: 0 });
+  });
+
+  it('upgrades the per-event layout (v2) without losing queued events, history or the retry state', async () => {
+    const name = freshName();
+    const list = records(3);
+    const v2 = await openDB(name, 2, {
+      upgrade(db) {
+        db.createObjectStore('queue', { keyPath: 'id' });
+        db.createObjectStore('history', { keyPath: 'id' }).createIndex('tabId', 'tabId');
+        db.createObjectStore('meta');
+      },
+    });
+    const sent = { ...list[0]!, status: 'sent' as const };
+    for (const record of [sent, list[1]!, list[2]!]) await v2.put('history', record);
+    for (const record of [list[1]!, list[2]!]) await v2.put('queue', { id: record.id, origin: record.origin });
+    await v2.put('meta', { captured: 3, queued: 0, sent: 1, dropped: 0 }, 'stats');
+    await v2.put('meta', { failures: 2, notBefore: 99, rateLimited: false, lastError: 'HTTP 503' }, 'retry');
+    v2.close();
+
+    const store = chunkWorkerStore(openWorkerDb(name));
+    expect((await store.head(10)).map((r) => r.id)).toEqual([list[1]!.id, list[2]!.id]);
+    expect((await store.recent(10)).map((r) => r.status)).toEqual(['queued', 'queued', 'sent']);
+    expect(await store.stats()).toEqual({ captured: 3, queued: 2, sent: 1, dropped: 0 });
+    expect(await store.getMeta('retry')).toMatchObject({ failures: 2, lastError: 'HTTP 503' });
+  });
+});
