@@ -1,0 +1,4 @@
+import { memoryWorkerStore } from '../../lib/worker/memory-store';
+import { describeStoreContract } from './store-contract';
+
+describeStoreContract('memoryWorkerStore', memoryWorkerStore);
