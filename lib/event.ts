@@ -42,6 +42,12 @@ export interface PageData {
 }
 
 export const MAX_EVENT_NAME_LENGTH = 255;
+/** The largest epoch-ms magnitude a Date can hold; beyond it toISOString() throws. */
+export const MAX_TIME = 8.64e15;
+
+export function isEventTime(time: unknown): time is number {
+  return typeof time === 'number' && Number.isFinite(time) && Math.abs(time) <= MAX_TIME;
+}
 export const DEFAULT_CATEGORY = 'custom';
 
 /**

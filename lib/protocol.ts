@@ -9,7 +9,7 @@
  * full shape check before any other code sees it.
  */
 import type { PageData, TrodoEvent } from './event';
-import { categoryProblem, eventNameProblem } from './event';
+import { categoryProblem, eventNameProblem, isEventTime } from './event';
 import type { DeliveryState, DeliveryStats, HistoryRecord } from './history';
 import { isUuid } from './ids';
 import { isPlainObject } from './json';
@@ -79,7 +79,7 @@ export function parsePageMessage(
 export function trodoEventProblem(value: unknown): string | null {
   if (!isPlainObject(value)) return 'event is not an object';
   if (!isUuid(value.id)) return 'id is not a UUID';
-  if (typeof value.time !== 'number' || !Number.isFinite(value.time)) return 'time is not a number';
+  if (!isEventTime(value.time)) return 'time is not a date in epoch milliseconds';
   if (value.kind !== 'custom' && value.kind !== 'auto') return 'kind must be "custom" or "auto"';
   const nameProblem = eventNameProblem(value.name) ?? categoryProblem(value.category);
   if (nameProblem) return nameProblem;

@@ -112,9 +112,19 @@ function sanitizeValue(
     return undefined;
   }
   if (obj instanceof Date) {
-    const time = obj.getTime();
-    notes.push(`${at}: Date sent as an ISO string`);
-    return Number.isFinite(time) ? obj.toISOString() : null;
+    const valid = Number.isFinite(obj.getTime());
+    notes.push(valid ? `${at}: Date sent as an ISO string` : `${at}: invalid Date sent as null`);
+    return valid ? obj.toISOString() : null;
+  }
+  if (obj instanceof Map || obj instanceof Set || obj instanceof Error) {
+    // Their content is not in own enumerable keys: convert, or it would vanish silently.
+    const kind = obj instanceof Map ? 'Map' : obj instanceof Set ? 'Set' : 'Error';
+    notes.push(`${at}: ${kind} sent as ${kind === 'Set' ? 'an array' : 'an object'}`);
+    const plain = obj instanceof Map ? Object.fromEntries([...obj].map(([k, v]) => [String(k), v])) : obj instanceof Set ? [...obj] : { name: obj.name, message: obj.message };
+    seen.push(obj);
+    const out = sanitizeValue(plain, at, depth, seen, notes, isReserved);
+    seen.pop();
+    return out;
   }
   if (typeof Node !== 'undefined' && obj instanceof Node) {
     notes.push(`${at}: DOM node sent as its name`);

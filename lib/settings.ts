@@ -63,7 +63,8 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
   }
   for (const key of ['batchSize', 'flushIntervalMs'] as const) {
     if (!(key in change)) continue;
-    const value = Number(change[key]);
+    const raw = change[key];
+    const value = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
     const { min, max } = BOUNDS[key];
     if (Number.isInteger(value) && value >= min && value <= max) next[key] = value;
     else errors[key] = `Enter a whole number from ${min} to ${max}`;

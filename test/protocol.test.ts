@@ -104,9 +104,9 @@ describe('trodoEventProblem', () => {
     ['the event', [], 'event is not an object'],
     ['id', 'abc', 'id is not a UUID'],
     ['id', undefined, 'id is not a UUID'],
-    ['time', '2024-01-01', 'time is not a number'],
-    ['time', NaN, 'time is not a number'],
-    ['time', Infinity, 'time is not a number'],
+    ['time', '2024-01-01', 'time is not a date in epoch milliseconds'],
+    ['time', NaN, 'time is not a date in epoch milliseconds'],
+    ['time', Infinity, 'time is not a date in epoch milliseconds'],
     ['kind', 'page', 'kind must be "custom" or "auto"'],
     ['name', '', 'event name must not be empty'],
     ['name', 'x'.repeat(256), 'event name is 256 characters; the limit is 255'],
@@ -157,7 +157,7 @@ describe('trodoEventProblem', () => {
   // BUG (lib/protocol.ts trodoEventProblem, the `time` check): any finite number passes, but
   // Date only holds ±8.64e15 ms. Such an event is accepted, queued, and later makes
   // toWireEvent (lib/wire.ts `new Date(event.time).toISOString()`) throw RangeError.
-  it.fails('refuses a time outside the range a Date can hold', () => {
+  it('refuses a time outside the range a Date can hold', () => {
     expect(trodoEventProblem(withField('time', 1e16))).not.toBeNull();
   });
 });

@@ -37,6 +37,7 @@ export function createRelay(deps: RelayDeps) {
   let dead = false;
   let reconnects = 0;
   let timer: unknown = null;
+  let timerAt = Infinity;
 
   function toPage(message: BridgeMessage) {
     deps.toPage(JSON.stringify(message));
@@ -49,7 +50,7 @@ export function createRelay(deps: RelayDeps) {
       next.onMessage.addListener(onWorkerMessage);
       next.onDisconnect.addListener(() => {
         if (port === next) port = null;
-        if (pending.size) schedule(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!);
+        if (pending.size) schedule(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!, true);
       });
       port = next;
     } catch (error) {
@@ -96,14 +97,21 @@ export function createRelay(deps: RelayDeps) {
     schedule(RESEND_AFTER_MS);
   }
 
-  function schedule(ms: number) {
-    if (dead) return;
+  /**
+   * Wakes up in `ms`. New traffic only ever brings a wake-up forward, so a steady stream of
+   * events cannot postpone a resend forever; a disconnect (`replace`) sets the reconnect backoff.
+   */
+  function schedule(ms: number, replace = false) {
+    const at = deps.now() + ms;
+    if (dead || (at >= timerAt && !replace)) return;
     if (timer !== null) deps.clearTimer(timer);
+    timerAt = at;
     timer = deps.setTimer(resendLate, ms);
   }
 
   function resendLate() {
     timer = null;
+    timerAt = Infinity;
     if (!pending.size) return;
     const cutoff = deps.now() - RESEND_AFTER_MS;
     const late = [...pending.values()].filter((p) => p.sentAt <= cutoff || !port).map((p) => p.event);
@@ -119,6 +127,7 @@ export function createRelay(deps: RelayDeps) {
         deps.debug(`rejected a page message: ${parsed.error}`);
         return;
       }
+      if (dead) return; // the events stay in the page outbox for the next load
       if (parsed.value.t === 'hello') {
         if (capture !== null) toPage({ t: 'ready', capture });
         else ensurePort();

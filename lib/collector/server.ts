@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isPlainObject } from '../json';
@@ -205,6 +205,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       requests = [];
       duplicates = 0;
       plan.set([]);
+      if (options.dataFile) writeFileSync(options.dataFile, '');
     },
     close: () =>
       new Promise<void>((resolve) => {

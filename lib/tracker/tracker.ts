@@ -1,5 +1,5 @@
 import type { PageData, TrodoEvent } from '../event';
-import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isReservedPropertyName } from '../event';
+import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isEventTime, isReservedPropertyName } from '../event';
 import { isPlainObject } from '../json';
 import { CAPS, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
@@ -152,7 +152,7 @@ export function createTracker(deps: TrackerDeps) {
         page: deps.pageData(),
       };
       if (notes.length) {
-        event.notes = notes;
+        event.notes = notes.length > CAPS.notes ? [...notes.slice(0, CAPS.notes - 1), `…and ${notes.length - CAPS.notes + 1} more changes`] : notes;
         deps.debug(`track("${eventName}"): ${notes.join('; ')}`);
       }
       if (waiting) waiting.push(event);
@@ -200,7 +200,7 @@ function eventTime(options: TrackOptions | undefined, notes: string[], now: () =
   const given = isPlainObject(options) ? options.timestamp : undefined;
   if (given === undefined) return now();
   const time = given instanceof Date ? given.getTime() : typeof given === 'string' ? Date.parse(given) : given;
-  if (typeof time === 'number' && Number.isFinite(time)) return time;
+  if (isEventTime(time)) return time;
   notes.push('options.timestamp is not a valid date; used the current time');
   return now();
 }

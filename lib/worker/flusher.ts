@@ -1,6 +1,6 @@
 import type { DeliveryState, HistoryRecord } from '../history';
 import type { Settings } from '../settings';
-import { bulkRequest } from '../wire';
+import { bulkRequest, toWireEvent } from '../wire';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff';
 import { classify } from './classify';
 import type { WorkerStore } from './store';
@@ -123,6 +123,12 @@ export function createFlusher(deps: FlusherDeps) {
         continue;
       }
 
+      const broken = unencodable(head);
+      if (broken.length) {
+        await settle(broken.map(({ record, error }) => ({ ...record, status: 'dropped', reason: `could not be encoded for sending: ${error}` })), 'dropped');
+        continue;
+      }
+
       state.inFlight = true;
       publish();
       const batchId = deps.newBatchId();
@@ -185,4 +191,17 @@ export function createFlusher(deps: FlusherDeps) {
     },
     state: () => ({ ...state }),
   };
+}
+
+/** Events the wire format cannot express (a guard against records from older versions). */
+function unencodable(records: HistoryRecord[]): { record: HistoryRecord; error: string }[] {
+  const out: { record: HistoryRecord; error: string }[] = [];
+  for (const record of records) {
+    try {
+      toWireEvent(record.event);
+    } catch (error) {
+      out.push({ record, error: String(error) });
+    }
+  }
+  return out;
 }

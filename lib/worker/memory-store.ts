@@ -25,7 +25,8 @@ export function memoryWorkerStore(): WorkerStore {
       return sortedIds(queue).slice(0, limit).map((id) => copy(history.get(id)!));
     },
     async apply(change) {
-      for (const record of change.put) history.set(record.id, copy(record));
+      // Updates only: an event cleared while its batch was in flight stays cleared.
+      for (const record of change.put) if (history.has(record.id)) history.set(record.id, copy(record));
       for (const id of change.dequeue) queue.delete(id);
       stats = addCounts(stats, change.count);
     },

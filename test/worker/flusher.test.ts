@@ -423,7 +423,7 @@ describe('createFlusher', () => {
   // the attempt then fails, the flusher writes the batch back into history as 'retrying'
   // although it is no longer queued. Those records are never sent, never settle, and are
   // kept by clear() and trim() forever (they count as unsettled) — zombie rows in the popup.
-  it.fails('does not resurrect events cleared from the queue while their batch was in flight', async () => {
+  it('does not resurrect events cleared from the queue while their batch was in flight', async () => {
     const f = setup();
     await f.queue(2);
     const reply = deferred<HttpResult>();
@@ -442,7 +442,7 @@ describe('createFlusher', () => {
   // .toISOString()`) throw RangeError inside drain() (lib/worker/flusher.ts). The flush
   // fails as a "store failure" and retries the same head batch forever: every event queued
   // after it is stuck until the poison event ages out (7 days).
-  it.fails('does not let one unencodable event block the events behind it', async () => {
+  it('does not let one unencodable event block the events behind it', async () => {
     const f = setup();
     const [poison] = await f.queue(1);
     await f.store.apply({ put: [{ ...poison!, event: { ...poison!.event, time: 1e16 } }], dequeue: [] });
