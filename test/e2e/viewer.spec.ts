@@ -182,6 +182,7 @@ test('the toolbar badge counts the tab’s events', async ({ collector, extensio
   await expect.poll(badge).toBe('3');
 });
 
+// UPDATE_SCREENSHOTS=1 also writes the README's screenshots to test/e2e/screenshots/.
 test('screenshots: popup and side panel, light and dark', async ({ collector, extension, sitePage, site }, testInfo) => {
   await shopWithEvents(sitePage, site.url);
   collector.faults([{ status: 503, times: 50 }]);
@@ -192,10 +193,12 @@ test('screenshots: popup and side panel, light and dark', async ({ collector, ex
     await popup.emulateMedia({ colorScheme: scheme });
     await popup.locator('[data-testid="event-row"]', { hasText: 'checkout_completed' }).click();
     await popup.screenshot({ path: testInfo.outputPath(`popup-${scheme}.png`) });
+    if (process.env.UPDATE_SCREENSHOTS) await popup.screenshot({ path: `test/e2e/screenshots/popup-${scheme}.png` });
     const panel = await extension.openSidePanel(sitePage);
     await panel.emulateMedia({ colorScheme: scheme });
     await panel.locator('[data-testid="event-row"]', { hasText: 'agentRunCompleted' }).click();
     await panel.screenshot({ path: testInfo.outputPath(`sidepanel-${scheme}.png`) });
+    if (process.env.UPDATE_SCREENSHOTS) await panel.screenshot({ path: `test/e2e/screenshots/sidepanel-${scheme}.png` });
     await popup.close();
     await panel.close();
   }
