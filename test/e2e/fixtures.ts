@@ -5,6 +5,9 @@ import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
 
+/** The slice of the extension API the fixtures evaluate inside the service worker. */
+declare const chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } } };
+
 export interface Extension {
   context: BrowserContext;
   id: string;
