@@ -5,7 +5,7 @@ import { isPlainObject } from './json';
  *
  * @example
  * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
- *   flushIntervalMs: 5000, captureEnabled: true }
+ *   flushIntervalMs: 5000, captureEnabled: true, autoEvents: true }
  */
 export interface Settings {
   /** Base URL of Trodo's ingestion API (or the local collector). */
@@ -18,6 +18,8 @@ export interface Settings {
   flushIntervalMs: number;
   /** Off: pages keep `window.Trodo`, but nothing is captured. */
   captureEnabled: boolean;
+  /** Off: pages record only what page code tracks; no auto-events (page views, clicks, errors…). */
+  autoEvents: boolean;
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -36,6 +38,7 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     batchSize: 50,
     flushIntervalMs: 5000,
     captureEnabled: true,
+    autoEvents: true,
   };
 }
 
@@ -65,9 +68,10 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (Number.isInteger(value) && value >= min && value <= max) next[key] = value;
     else errors[key] = `Enter a whole number from ${min} to ${max}`;
   }
-  if ('captureEnabled' in change) {
-    if (typeof change.captureEnabled === 'boolean') next.captureEnabled = change.captureEnabled;
-    else errors.captureEnabled = 'Capture is on or off';
+  for (const key of ['captureEnabled', 'autoEvents'] as const) {
+    if (!(key in change)) continue;
+    if (typeof change[key] === 'boolean') next[key] = change[key];
+    else errors[key] = 'This is on or off';
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings: next };
 }

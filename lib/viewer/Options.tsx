@@ -65,6 +65,10 @@ export function Options({ connect, requestHost }: Props) {
           <input name="captureEnabled" type="checkbox" checked={draft.captureEnabled} onChange={field('captureEnabled')} />
           Capture events on pages
         </label>
+        <label class="check">
+          <input name="autoEvents" type="checkbox" checked={draft.autoEvents} onChange={field('autoEvents')} />
+          Auto-events (page views, clicks, forms, errors, performance…)
+        </label>
         <div class="actions">
           <button type="submit" data-testid="save">Save</button>
           {saved && Object.keys(errors).length === 0 && <span role="status">Saved.</span>}

@@ -91,7 +91,7 @@ export function createWorkerService(deps: ServiceDeps) {
     }
     bridges.add(port);
     port.onDisconnect.addListener(() => bridges.delete(port));
-    void loaded.then(() => post(port, { type: 'config', capture: settings.captureEnabled }));
+    void loaded.then(() => post(port, configMessage(settings)));
     port.onMessage.addListener((message) => {
       // Not acknowledged on failure: the bridge sends the events again.
       ingest(port, message, tabId, origin).catch((error) => deps.log(`could not store events: ${String(error)}`));
@@ -158,10 +158,10 @@ export function createWorkerService(deps: ServiceDeps) {
   }
 
   function settingsChanged(next: Settings) {
-    const captureChanged = next.captureEnabled !== settings.captureEnabled;
+    const pageChanged = next.captureEnabled !== settings.captureEnabled || next.autoEvents !== settings.autoEvents;
     settings = next;
     viewers.settings();
-    if (captureChanged) for (const port of bridges) post(port, { type: 'config', capture: next.captureEnabled });
+    if (pageChanged) for (const port of bridges) post(port, configMessage(next));
     void flusher.flush('settings');
   }
 
@@ -259,4 +259,9 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
       await Promise.all([...ports].map(snapshot));
     },
   };
+}
+
+/** What the pages need to know of the settings. */
+function configMessage(settings: Settings): WorkerToBridge {
+  return { type: 'config', capture: settings.captureEnabled, autoEvents: settings.autoEvents };
 }
