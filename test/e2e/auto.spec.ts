@@ -78,6 +78,15 @@ test('clicks, rage and dead clicks, scroll, element view, selection, copy, conte
   // Select the sentence with a card and an SSN in it, copy it.
   await sitePage.evaluate(() => getSelection()!.selectAllChildren(document.getElementById('quote')!));
   await sitePage.keyboard.press('Control+C');
+  await sitePage.waitForTimeout(700); // let that selection settle and be reported
+  // A selection running into the opted-out region is not reported at all.
+  await sitePage.evaluate(() => {
+    const range = document.createRange();
+    range.setStart(document.getElementById('quote')!, 0);
+    range.setEndAfter(document.getElementById('private-button')!);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+  });
 
   await sitePage.click('#play');
   await sitePage.waitForTimeout(300);
@@ -114,6 +123,7 @@ test('clicks, rage and dead clicks, scroll, element view, selection, copy, conte
   await received(collector, 1, (e) => e.event.event_name === 'interact_marker');
   expect(named(collector, 'dead_click').map((e) => e.element_data!.element_id)).toEqual(['plain']);
   expect(named(collector, 'page_scroll').length).toBeLessThanOrEqual(2);
+  expect(named(collector, 'text_selection')).toHaveLength(1);
   const all = everything(collector);
   for (const secret of ['jo.buyer@example.com', 'link.person', '4111 1111', '123-45-6789', 'secret-inside-no-capture', 'private-button']) {
     expect(all).not.toContain(secret);

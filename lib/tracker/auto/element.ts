@@ -16,6 +16,15 @@ export function isPrivate(el: Element): boolean {
   return type === 'password' || type === 'hidden';
 }
 
+/**
+ * Whether the user is typing into a field or an editable region: a selection or copy there
+ * is the user's input, which is never read.
+ */
+export function isEditing(doc: Document): boolean {
+  const active = doc.activeElement;
+  return !!active && (/^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) || !!active.closest('[contenteditable]:not([contenteditable=false])'));
+}
+
 /** Whether a click on `el` is expected to do something (a control, link, or has a handler). */
 export function isInteractive(el: Element): boolean {
   return !!el.closest(INTERACTIVE);

@@ -36,25 +36,31 @@ export function startNetwork(emit: Emit, signal: AbortSignal): void {
       return result;
     } as typeof fetch, signal);
 
-  const requests = new WeakMap<XMLHttpRequest, { method: string; url: unknown }>();
+  // One entry per XHR object, refreshed by each open/send: a reused XHR keeps one set of listeners.
+  const requests = new WeakMap<XMLHttpRequest, { method: string; url: unknown; started: number }>();
+  const done = (xhr: XMLHttpRequest, failure: string) => () => {
+    const request = requests.get(xhr);
+    if (request && (xhr.status >= 400 || (xhr.status === 0 && failure))) {
+      report(request.url, request.method, xhr.status, request.started, xhr.status ? xhr.statusText || `HTTP ${xhr.status}` : failure);
+    }
+  };
   const proto = XMLHttpRequest.prototype;
   patch(proto, 'open', (original, active) =>
     function (this: XMLHttpRequest, ...args: unknown[]) {
-      if (active()) requests.set(this, { method: String(args[0] ?? 'GET'), url: args[1] });
+      if (active()) safely(() => {
+        if (!requests.has(this)) {
+          on(this, 'load', done(this, ''), signal, false);
+          on(this, 'error', done(this, 'XHR network error'), signal, false);
+          on(this, 'timeout', done(this, 'XHR timeout'), signal, false);
+        }
+        requests.set(this, { method: String(args[0] ?? 'GET'), url: args[1], started: performance.now() });
+      })();
       return (original as (...a: unknown[]) => void).apply(this, args);
     } as XMLHttpRequest['open'], signal);
   patch(proto, 'send', (original, active) =>
     function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       const request = active() && requests.get(this);
-      if (request) {
-        const started = performance.now();
-        const done = (text: string) => () => {
-          if (this.status >= 400 || (this.status === 0 && text)) report(request.url, request.method, this.status, started, this.status ? this.statusText || `HTTP ${this.status}` : text);
-        };
-        on(this, 'load', done(''), signal, false);
-        on(this, 'error', done('XHR network error'), signal, false);
-        on(this, 'timeout', done('XHR timeout'), signal, false);
-      }
+      if (request) request.started = performance.now();
       return original.call(this, body);
     }, signal);
 }

@@ -1,5 +1,5 @@
 import type { Emit } from './catalog';
-import { capturable, describe } from './element';
+import { NO_CAPTURE, capturable, describe, isEditing } from './element';
 import { later, on } from './guard';
 import { mask } from './mask';
 
@@ -7,8 +7,9 @@ const SETTLE_MS = 500;
 const MIN_LENGTH = 3;
 
 /**
- * text_selection (once a selection settles), copy_action and context_menu. Selections
- * inside form fields never reach here: `getSelection()` does not return field text.
+ * text_selection (once a selection settles), copy_action and context_menu. Nothing is
+ * read while the user is in a field or an editable region: what is selected there is
+ * their input.
  */
 export function startSelection(emit: Emit, signal: AbortSignal): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -19,7 +20,10 @@ export function startSelection(emit: Emit, signal: AbortSignal): void {
       const selection = getSelection();
       const text = selection ? selection.toString() : '';
       const el = capturable(selection?.anchorNode ?? null);
-      if (text.trim().length < MIN_LENGTH || text === last || !el || !capturable(selection?.focusNode ?? null)) return;
+      if (text.trim().length < MIN_LENGTH || text === last || !el || !capturable(selection?.focusNode ?? null) || isEditing(document)) return;
+      // A selection running across an opted-out region would carry its text: skip it whole.
+      const range = selection!.rangeCount ? selection!.getRangeAt(0) : null;
+      for (const optedOut of document.querySelectorAll(`[${NO_CAPTURE}]`)) if (range?.intersectsNode(optedOut)) return;
       last = text;
       emit('text_selection', { selected_text: mask(text), selection_length: text.length }, describe(el));
     }, SETTLE_MS, signal);
@@ -27,7 +31,7 @@ export function startSelection(emit: Emit, signal: AbortSignal): void {
 
   on(document, 'copy', (event) => {
     const el = capturable(event.target);
-    if (el) emit('copy_action', { text_length: String(getSelection() ?? '').length }, describe(el));
+    if (el) emit('copy_action', { text_length: isEditing(document) ? null : String(getSelection() ?? '').length }, describe(el));
   }, signal);
 
   on<MouseEvent>(document, 'contextmenu', (event) => {
