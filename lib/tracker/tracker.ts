@@ -1,11 +1,11 @@
 import type { PageData, TrodoEvent } from '../event';
-import type { JsonObject } from '../json';
-import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
-import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
 import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isReservedPropertyName } from '../event';
+import type { JsonObject } from '../json';
 import { isPlainObject } from '../json';
 import { CAPS, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
+import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
+import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
 import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
 import { createOutbox } from './outbox';
 import type { OutboxStore } from './outbox-store';
@@ -242,12 +242,13 @@ export function createTracker(deps: TrackerDeps) {
         capture = message.capture;
         autoAllowed = message.autoEvents;
         runAuto(capture && autoAllowed);
+        if (!waiting) send([...unacked.values()]);
+        // After that resend: admitted now, they go out once, with the next microtask batch.
         if (earlyAuto) {
           const early = earlyAuto;
           earlyAuto = null;
           if (capture && autoAllowed) early.forEach(admit);
         }
-        if (!waiting) send([...unacked.values()]);
         break;
       case 'ack':
         for (const id of message.ids) if (unacked.delete(id)) outbox.remove(id);
