@@ -27,8 +27,11 @@ export type PageMessage =
   | { t: 'events'; events: TrodoEvent[] };
 
 export type BridgeMessage =
-  /** The bridge is listening; `capture: false` means the user switched capture off. */
-  | { t: 'ready'; capture: boolean }
+  /**
+   * The bridge is listening; `capture: false` means the user switched capture off,
+   * `autoEvents: false` that the tracker records only what page code tracks.
+   */
+  | { t: 'ready'; capture: boolean; autoEvents: boolean }
   /** These events are committed in the worker's queue and may leave the page outbox. */
   | { t: 'ack'; ids: string[] };
 
@@ -122,7 +125,7 @@ export type BridgeToWorker = { type: 'events'; events: TrodoEvent[] };
 
 export type WorkerToBridge =
   | { type: 'ack'; ids: string[] }
-  | { type: 'config'; capture: boolean };
+  | { type: 'config'; capture: boolean; autoEvents: boolean };
 
 // ── viewer ⇄ worker ───────────────────────────────────────────────────────────
 

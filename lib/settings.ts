@@ -5,7 +5,7 @@ import { isPlainObject } from './json';
  *
  * @example
  * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
- *   flushIntervalMs: 5000, captureEnabled: true, disabledSites: ['https://prod.example'] }
+ *   flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: ['https://prod.example'] }
  */
 export interface Settings {
   /** Base URL of Trodo's ingestion API (or the local collector). */
@@ -18,6 +18,8 @@ export interface Settings {
   flushIntervalMs: number;
   /** Off: pages keep `window.Trodo`, but nothing is captured. */
   captureEnabled: boolean;
+  /** Off: pages record only what page code tracks; no auto-events (page views, clicks, errors…). */
+  autoEvents: boolean;
   /** Origins where capture is switched off (per-site switch in the viewer and options). */
   disabledSites: string[];
 }
@@ -38,6 +40,7 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     batchSize: 50,
     flushIntervalMs: 5000,
     captureEnabled: true,
+    autoEvents: true,
     disabledSites: [],
   };
 }
@@ -69,9 +72,10 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (Number.isInteger(value) && value >= min && value <= max) next[key] = value;
     else errors[key] = `Enter a whole number from ${min} to ${max}`;
   }
-  if ('captureEnabled' in change) {
-    if (typeof change.captureEnabled === 'boolean') next.captureEnabled = change.captureEnabled;
-    else errors.captureEnabled = 'Capture is on or off';
+  for (const key of ['captureEnabled', 'autoEvents'] as const) {
+    if (!(key in change)) continue;
+    if (typeof change[key] === 'boolean') next[key] = change[key];
+    else errors[key] = 'This is on or off';
   }
   if ('disabledSites' in change) {
     const sites = Array.isArray(change.disabledSites) ? change.disabledSites.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;

@@ -33,7 +33,8 @@ const EVENTS_PER_PORT_MESSAGE = 500;
 export function createRelay(deps: RelayDeps) {
   const pending = new Map<string, { event: TrodoEvent; sentAt: number }>();
   let port: PortLike | null = null;
-  let capture: boolean | null = null;
+  /** The worker's last config; null until it has sent one. */
+  let config: { capture: boolean; autoEvents: boolean } | null = null;
   let dead = false;
   let reconnects = 0;
   let timer: unknown = null;
@@ -66,9 +67,9 @@ export function createRelay(deps: RelayDeps) {
   function onWorkerMessage(message: WorkerToBridge) {
     switch (message.type) {
       case 'config': {
-        const changed = capture !== message.capture;
-        capture = message.capture;
-        if (changed) toPage({ t: 'ready', capture });
+        const changed = config?.capture !== message.capture || config.autoEvents !== message.autoEvents;
+        config = { capture: message.capture, autoEvents: message.autoEvents };
+        if (changed) toPage({ t: 'ready', ...config });
         break;
       }
       case 'ack': {
@@ -129,7 +130,7 @@ export function createRelay(deps: RelayDeps) {
       }
       if (dead) return; // the events stay in the page outbox for the next load
       if (parsed.value.t === 'hello') {
-        if (capture !== null) toPage({ t: 'ready', capture });
+        if (config) toPage({ t: 'ready', ...config });
         else ensurePort();
         return;
       }

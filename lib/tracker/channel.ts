@@ -33,6 +33,6 @@ export function createPageChannel(win: Window & typeof globalThis, onMessage: (m
 function isBridgeMessage(value: unknown): value is BridgeMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  if (m.t === 'ready') return typeof m.capture === 'boolean';
+  if (m.t === 'ready') return typeof m.capture === 'boolean' && typeof m.autoEvents === 'boolean';
   return m.t === 'ack' && Array.isArray(m.ids) && m.ids.every((id) => typeof id === 'string');
 }

@@ -1,4 +1,5 @@
 import { createIdGenerator, randomUuid } from '../ids';
+import { startAutoEvents } from './auto';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';
 import { readPageData } from './page-data';
@@ -32,6 +33,7 @@ export function installTracker(win: Window & typeof globalThis): void {
     schedule: (task) => win.queueMicrotask(task),
     debug,
     stringify: (value) => stringify(value),
+    startAuto: (emit, signal) => startAutoEvents(emit, signal, debug),
   });
   receive = tracker.receive;
 

@@ -1,13 +1,18 @@
 import type { PageData } from '../event';
+import { mask } from './auto/mask';
 
-/** Reads the page context stamped on every event. Only cheap reads: no layout is forced. */
+/**
+ * Reads the page context stamped on every event. Only cheap reads: no layout is forced.
+ * Emails and card- or SSN-shaped numbers in the URLs are masked (query values are kept:
+ * campaign parameters belong to page data).
+ */
 export function readPageData(win: Window): PageData {
   const { location, document, screen } = win;
   return {
-    url: location.href,
+    url: mask(location.href, 4096),
     path: location.pathname,
     title: document.title,
-    referrer: document.referrer || null,
+    referrer: mask(document.referrer, 4096) || null,
     screenWidth: screen.width,
     screenHeight: screen.height,
     viewportWidth: win.innerWidth,

@@ -1,8 +1,11 @@
 import type { PageData, TrodoEvent } from '../event';
 import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isEventTime, isReservedPropertyName } from '../event';
+import type { JsonObject } from '../json';
 import { isPlainObject } from '../json';
 import { CAPS, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
+import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
+import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
 import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
 import { createOutbox } from './outbox';
 import type { OutboxStore } from './outbox-store';
@@ -21,6 +24,8 @@ export interface TrackerDeps {
   schedule: (task: () => void) => void;
   debug: (message: string) => void;
   stringify: (value: unknown) => string;
+  /** Starts auto-capture (every family) until `signal` aborts. */
+  startAuto: (emit: Emit, signal: AbortSignal) => void;
 }
 
 export interface TrackOptions {
@@ -29,12 +34,20 @@ export interface TrackOptions {
   timestamp?: Date | number | string;
 }
 
+/** `init()` options: the official SDK's, of which this tracker uses the auto-event ones. */
+export interface InitOptions extends AutoEventsOptions {
+  siteId?: string;
+}
+
+/** Auto-events recorded before the extension said whether it wants them (held in memory). */
+const MAX_EARLY_AUTO = 200;
+
 /** The part of `window.Trodo` this module provides. */
-export interface TrackerApi {
+export interface TrackerApi extends AutoEventsApi {
   readonly version: string;
   track(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
   trackEvent(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
-  init(options?: { siteId?: string }): Promise<void>;
+  init(options?: InitOptions): Promise<void>;
   ready(): Promise<void>;
 }
 
@@ -54,6 +67,13 @@ export function createTracker(deps: TrackerDeps) {
   let identity: Identity | null = null;
   let bridgeReady = false;
   let capture = true;
+  /** The extension's auto-event switch; null until the bridge's first `ready`. */
+  let autoAllowed: boolean | null = null;
+  /** Auto-events from before that first `ready`: kept, or dropped if the switch is off. */
+  let earlyAuto: TrodoEvent[] | null = [];
+  let autoRun: AbortController | null = null;
+  let lastName = '';
+  const autoConfig = createAutoConfig(() => deps.pageData().path, () => capture && autoAllowed !== false);
   let toSend: TrodoEvent[] = [];
   let sendScheduled = false;
   let markReady!: () => void;
@@ -155,13 +175,64 @@ export function createTracker(deps: TrackerDeps) {
         event.notes = notes.length > CAPS.notes ? [...notes.slice(0, CAPS.notes - 1), `…and ${notes.length - CAPS.notes + 1} more changes`] : notes;
         deps.debug(`track("${eventName}"): ${notes.join('; ')}`);
       }
-      if (waiting) waiting.push(event);
-      else accept(event);
+      lastName = eventName;
+      admit(event);
     } catch (error) {
       deps.debug(`track("${String(eventName)}") failed: ${String(error)}`);
     }
     return RESOLVED;
   }
+
+  function admit(event: TrodoEvent) {
+    if (waiting) waiting.push(event);
+    else accept(event);
+  }
+
+  /** The emitter auto-event modules report through: same stamping, outbox and bridge path as `track`. */
+  const emit: Emit = Object.assign(
+    (name: AutoEventName, data: JsonObject, element?: JsonObject) => {
+      try {
+        if (!autoConfig.shouldTrack(name)) return;
+        const event: TrodoEvent = {
+          id: deps.eventId(),
+          time: deps.now(),
+          kind: 'auto',
+          name,
+          category: AUTO_CATEGORIES[name],
+          sessionId: '',
+          distinctId: '',
+          properties: {},
+          autoData: data,
+          page: deps.pageData(),
+        };
+        if (element) event.element = element;
+        lastName = name;
+        if (!earlyAuto) admit(event);
+        else if (earlyAuto.length < MAX_EARLY_AUTO) earlyAuto.push(event);
+      } catch (error) {
+        deps.debug(`auto-event ${name} failed: ${String(error)}`);
+      }
+    },
+    { last: () => lastName },
+  );
+
+  /** Runs auto-capture while capture and the extension's auto-event switch are both on. */
+  function runAuto(wanted: boolean) {
+    try {
+      if (wanted && !autoRun) {
+        autoRun = new AbortController();
+        deps.startAuto(emit, autoRun.signal);
+      } else if (!wanted && autoRun) {
+        autoRun.abort();
+        autoRun = null;
+      }
+    } catch (error) {
+      deps.debug(`auto-events could not ${wanted ? 'start' : 'stop'}: ${String(error)}`);
+    }
+  }
+  // From document_start, before the bridge answers, so the first page view and early
+  // errors are seen; what they produce waits in `earlyAuto` for the extension's answer.
+  runAuto(true);
 
   function receive(message: BridgeMessage) {
     switch (message.t) {
@@ -169,7 +240,15 @@ export function createTracker(deps: TrackerDeps) {
         bridgeReady = true;
         if (!message.capture && capture) deps.debug('capture is switched off in the Trodo QA extension; track() calls are ignored');
         capture = message.capture;
+        autoAllowed = message.autoEvents;
+        runAuto(capture && autoAllowed);
         if (!waiting) send([...unacked.values()]);
+        // After that resend: admitted now, they go out once, with the next microtask batch.
+        if (earlyAuto) {
+          const early = earlyAuto;
+          earlyAuto = null;
+          if (capture && autoAllowed) early.forEach(admit);
+        }
         break;
       case 'ack':
         for (const id of message.ids) if (unacked.delete(id)) outbox.remove(id);
@@ -181,8 +260,16 @@ export function createTracker(deps: TrackerDeps) {
     version: VERSION,
     track,
     trackEvent: track,
-    init: () => loaded,
+    init: (options?: InitOptions) => {
+      try {
+        if (isPlainObject(options)) autoConfig.init(options);
+      } catch (error) {
+        deps.debug(`init options ignored: ${String(error)}`);
+      }
+      return loaded;
+    },
     ready: () => loaded,
+    ...autoConfig.api,
   };
   return { api, receive, unacked };
 }

@@ -65,6 +65,10 @@ export function Options({ connect, requestHost }: Props) {
           <input name="captureEnabled" type="checkbox" checked={draft.captureEnabled} onChange={field('captureEnabled')} />
           Capture events on pages
         </label>
+        <label class="check">
+          <input name="autoEvents" type="checkbox" checked={draft.autoEvents} onChange={field('autoEvents')} />
+          Auto-events (page views, clicks, forms, errors, performance…)
+        </label>
         <Field label="Sites where capture is off" error={errors.disabledSites} hint="One origin per line, e.g. https://www.example.com. The popup's site switch edits this list.">
           <textarea
             name="disabledSites"

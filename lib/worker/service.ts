@@ -94,7 +94,7 @@ export function createWorkerService(deps: ServiceDeps) {
     }
     bridges.set(port, { origin, tabId });
     port.onDisconnect.addListener(() => bridges.delete(port));
-    void loaded.then(() => post(port, { type: 'config', capture: captureOn(settings, origin) }));
+    void loaded.then(() => post(port, configMessage(settings, origin)));
     port.onMessage.addListener((message) => {
       // Not acknowledged on failure: the bridge sends the events again.
       ingest(port, message, tabId, origin).catch((error) => deps.log(`could not store events: ${String(error)}`));
@@ -167,8 +167,8 @@ export function createWorkerService(deps: ServiceDeps) {
     settings = next;
     viewers.settings();
     for (const [port, { origin }] of bridges) {
-      const capture = captureOn(next, origin);
-      if (capture !== captureOn(previous, origin)) post(port, { type: 'config', capture });
+      const config = configMessage(next, origin);
+      if (JSON.stringify(config) !== JSON.stringify(configMessage(previous, origin))) post(port, config);
     }
     void flusher.flush('settings');
   }
@@ -274,4 +274,10 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
       await Promise.all([...ports].map(snapshot));
     },
   };
+}
+
+/** What the pages need to know of the settings. */
+/** What a page of `origin` must know: whether to capture at all, and auto-events. */
+function configMessage(settings: Settings, origin: string): WorkerToBridge {
+  return { type: 'config', capture: captureOn(settings, origin), autoEvents: settings.autoEvents };
 }

@@ -71,12 +71,12 @@ describe('createRelay', () => {
     r.relay.start();
     expect(r.connects()).toBe(1);
     expect(r.toPage).toEqual([]);
-    r.port().deliver({ type: 'config', capture: true });
-    expect(r.toPage).toEqual([{ t: 'ready', capture: true }]);
-    r.port().deliver({ type: 'config', capture: true });
+    r.port().deliver({ type: 'config', capture: true, autoEvents: true });
+    expect(r.toPage).toEqual([{ t: 'ready', capture: true, autoEvents: true }]);
+    r.port().deliver({ type: 'config', capture: true, autoEvents: true });
     expect(r.toPage).toHaveLength(1); // unchanged config: no second ready
-    r.port().deliver({ type: 'config', capture: false });
-    expect(r.toPage).toEqual([{ t: 'ready', capture: true }, { t: 'ready', capture: false }]);
+    r.port().deliver({ type: 'config', capture: false, autoEvents: true });
+    expect(r.toPage).toEqual([{ t: 'ready', capture: true, autoEvents: true }, { t: 'ready', capture: false, autoEvents: true }]);
   });
 
   it('answers hello with ready once the config is known, and connects for it if needed', () => {
@@ -84,11 +84,11 @@ describe('createRelay', () => {
     r.relay.fromPage('{"t":"hello"}');
     expect(r.connects()).toBe(1);
     expect(r.toPage).toEqual([]);
-    r.port().deliver({ type: 'config', capture: true });
-    expect(r.toPage).toEqual([{ t: 'ready', capture: true }]);
+    r.port().deliver({ type: 'config', capture: true, autoEvents: true });
+    expect(r.toPage).toEqual([{ t: 'ready', capture: true, autoEvents: true }]);
     // A later hello (a tracker that started after the bridge) is answered at once.
     r.relay.fromPage('{"t":"hello"}');
-    expect(r.toPage).toEqual([{ t: 'ready', capture: true }, { t: 'ready', capture: true }]);
+    expect(r.toPage).toEqual([{ t: 'ready', capture: true, autoEvents: true }, { t: 'ready', capture: true, autoEvents: true }]);
     expect(r.connects()).toBe(1);
   });
 

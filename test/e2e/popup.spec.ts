@@ -1,5 +1,11 @@
 import { expect, received, test } from './fixtures';
 
+// These tests count rows and requests in the popup; auto-events (page views…) would add
+// rows of their own, so they run with the extension's auto-event switch off.
+test.beforeEach(async ({ extension }) => {
+  await extension.configure({ autoEvents: false });
+});
+
 test('the popup lists tracked events with their delivery status, live', async ({ collector, extension, sitePage, site }, testInfo) => {
   await sitePage.goto(`${site.url}/index.html`);
   const popup = await extension.openPopup();

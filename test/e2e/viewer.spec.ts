@@ -2,6 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect, received, test } from './fixtures';
 
+// These tests count rows and events: page views and clicks from auto-capture would blur that.
+test.beforeEach(async ({ extension }) => {
+  await extension.configure({ autoEvents: false });
+});
+
 /** A shop tab with a mix of events: good names, lint-worthy names, markup in a property. */
 async function shopWithEvents(page: Page, siteUrl: string) {
   await page.goto(`${siteUrl}/index.html`);

@@ -33,6 +33,8 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
     schedule: queueMicrotask,
     debug: (m) => debug.push(m),
     stringify: (v) => JSON.stringify(v),
+    // Auto-capture has its own tests (test/tracker/auto/); these are about track().
+    startAuto: () => {},
     ...overrides,
   });
   const messages = () => posted.map((p) => JSON.parse(p) as EventsMessage);
@@ -54,7 +56,7 @@ function countingStore(inner: OutboxStore = memoryOutboxStore()) {
   return { store, counter };
 }
 
-const READY = { t: 'ready', capture: true } as const;
+const READY = { t: 'ready', capture: true, autoEvents: true } as const;
 
 describe('createTracker', () => {
   it('buffers track calls made before identity loads, then stamps them in order', async () => {
@@ -351,7 +353,7 @@ describe('createTracker', () => {
   it('ignores track calls once the bridge says capture is off', async () => {
     const { store, counter } = countingStore();
     const h = harness({ store });
-    h.tracker.receive({ t: 'ready', capture: false });
+    h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
     await h.api.ready();
     await settle();
     counter.writes = 0;
@@ -366,7 +368,7 @@ describe('createTracker', () => {
 
   it('captures again when capture is switched back on', async () => {
     const h = harness();
-    h.tracker.receive({ t: 'ready', capture: false });
+    h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
     await h.api.ready();
     h.tracker.receive(READY);
     await h.api.track('back');

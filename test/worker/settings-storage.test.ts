@@ -9,6 +9,7 @@ const settings: Settings = {
   batchSize: 25,
   flushIntervalMs: 2000,
   captureEnabled: false,
+  autoEvents: true,
   disabledSites: ['https://off.test'],
 };
 

@@ -1,0 +1,1 @@
+window.Trodo.init({ disabledPaths: ['/auto/private'], disabledEvents: ['page_scroll'] });
