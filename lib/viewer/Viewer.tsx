@@ -109,6 +109,12 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
           <span class="muted">Not a web page</span>
         )}
         {settings && (
+          <label class="toggle" data-testid="auto-toggle" title="Page views, clicks, forms, errors, performance…">
+            <input type="checkbox" checked={settings.autoEvents} onChange={() => send({ type: 'save-settings', change: { autoEvents: !settings.autoEvents } })} />
+            Auto-events
+          </label>
+        )}
+        {settings && (
           <span class="target muted" data-testid="target">
             → <code>{settings.apiHost}</code>
             {settings.siteId && <> as <code>{settings.siteId}</code></>}

@@ -163,12 +163,18 @@ test('the popup follows its tab; the site switch and pause stop capture', async 
   await sitePage.evaluate(() => window.Trodo!.track('first_tab_while_off'));
   await other.evaluate(() => window.Trodo!.track('second_tab_still_on'));
   await received(collector, 3);
+  // The auto-events switch reaches pages on their next load.
+  await popup.getByTestId('auto-toggle').locator('input').check();
+  await other.reload();
+  await received(collector, 1, (e) => e.event.event_name === 'page_view' && e.event.page_data.current_url.includes('localhost'));
+  await popup.getByTestId('auto-toggle').locator('input').uncheck();
+
   await popup.getByTestId('pause').click();
   await expect(popup.getByTestId('paused')).toBeVisible();
   await other.reload();
   await other.evaluate(() => window.Trodo!.track('while_paused'));
   await other.waitForTimeout(800);
-  expect(collector.events().map((e) => e.event.event_name).sort()).toEqual(['from_first_tab', 'from_second_tab', 'second_tab_still_on']);
+  expect(collector.events().filter((e) => e.event.event_type === 'custom').map((e) => e.event.event_name).sort()).toEqual(['from_first_tab', 'from_second_tab', 'second_tab_still_on']);
 });
 
 test('the toolbar badge counts the tab’s events', async ({ collector, extension, sitePage, site }) => {
