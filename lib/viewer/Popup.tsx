@@ -29,6 +29,7 @@ export function Popup({ connect, openOptions }: { connect: () => ViewerPort; ope
           <button type="button" class="quiet" onClick={openOptions} aria-label="Settings">⚙</button>
         </div>
       </header>
+      {state.degraded && <p class="banner error" data-testid="degraded">Durability degraded: {state.degraded}</p>}
       {state.held && <p class="banner warn" data-testid="held">{state.held}</p>}
       {!state.held && state.lastError && (
         <p class="banner error" data-testid="delivery-error">
