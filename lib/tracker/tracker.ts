@@ -5,6 +5,7 @@ import { CAPS, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
 import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
 import { createOutbox } from './outbox';
+import { MAX_OUTBOX_EVENTS, oldestOver } from './outbox-bound';
 import type { OutboxStore } from './outbox-store';
 
 export const VERSION = '0.1.0';
@@ -21,6 +22,8 @@ export interface TrackerDeps {
   schedule: (task: () => void) => void;
   debug: (message: string) => void;
   stringify: (value: unknown) => string;
+  /** Unacknowledged events kept at most; default MAX_OUTBOX_EVENTS. */
+  maxOutbox?: number;
 }
 
 export interface TrackOptions {
@@ -70,6 +73,7 @@ export function createTracker(deps: TrackerDeps) {
       outbox.saveIdentity(identity);
       // Left by an earlier load that closed before the worker acknowledged them.
       for (const event of events) unacked.set(event.id, event);
+      bound();
       const early = waiting ?? [];
       waiting = null;
       for (const event of early) accept(event);
@@ -86,6 +90,7 @@ export function createTracker(deps: TrackerDeps) {
     outbox.put(event);
     outbox.saveIdentity(id);
     unacked.set(event.id, event);
+    bound();
     toSend.push(event);
     if (!sendScheduled) {
       sendScheduled = true;
@@ -93,9 +98,20 @@ export function createTracker(deps: TrackerDeps) {
     }
   }
 
+  /** Over the cap (the extension has not acknowledged for a long while): drop the oldest. */
+  function bound() {
+    const over = oldestOver(unacked, deps.maxOutbox ?? MAX_OUTBOX_EVENTS);
+    if (!over.length) return;
+    for (const id of over) {
+      unacked.delete(id);
+      outbox.remove(id);
+    }
+    deps.debug(`outbox full: ${unacked.size} events wait for the extension; dropped the ${over.length} oldest`);
+  }
+
   function sendPending() {
     sendScheduled = false;
-    const batch = toSend;
+    const batch = toSend.filter((event) => unacked.has(event.id));
     toSend = [];
     // Before the bridge is ready, events wait in `unacked`; `ready` sends them all.
     if (bridgeReady) send(batch);
