@@ -5,6 +5,11 @@ import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
 
+/** The slice of the extension API used inside `worker.evaluate` (it runs in the worker, not here). */
+declare const chrome: {
+  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
+};
+
 export interface Extension {
   context: BrowserContext;
   id: string;
@@ -42,35 +47,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
 
   extension: async ({ collector }, use) => {
     const { context, extensionId } = await launchWithExtension();
-    let cdp: CDPSession | null = null;
-    const extension: Extension = {
-      context,
-      id: extensionId,
-      worker: () => serviceWorker(context),
-      async configure(change) {
-        const current = await withTimeout(
-          (await extension.worker()).evaluate(async () => (await chrome.storage.local.get('settings')).settings ?? {}),
-        );
-        await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
-      },
-      async stopWorker() {
-        if (!cdp) {
-          // ServiceWorker.stopAllWorkers is scoped to the target's browser context; an
-          // extension page keeps no port to the worker, so nothing restarts it by itself.
-          const page = await context.newPage();
-          await page.goto(`chrome-extension://${extensionId}/manifest.json`);
-          cdp = await context.newCDPSession(page);
-          await cdp.send('ServiceWorker.enable');
-        }
-        await cdp.send('ServiceWorker.stopAllWorkers');
-      },
-      async openPopup() {
-        const popup = await context.newPage();
-        await popup.setViewportSize({ width: 640, height: 560 });
-        await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-        return popup;
-      },
-    };
+    const extension = extensionOf(context, extensionId);
     await extension.configure({ apiHost: collector.url, siteId: 'e2e-site', flushIntervalMs: 100, batchSize: 50 });
     await use(extension);
     await context.close();
@@ -86,6 +63,40 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
 });
 
 export { expect };
+
+/** Test helpers over a browser context with the extension loaded. */
+export function extensionOf(context: BrowserContext, extensionId: string): Extension {
+  let cdp: CDPSession | null = null;
+  const extension: Extension = {
+    context,
+    id: extensionId,
+    worker: () => serviceWorker(context),
+    async configure(change) {
+      const current = await withTimeout(
+        (await extension.worker()).evaluate(async () => (await chrome.storage.local.get('settings')).settings ?? {}),
+      );
+      await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
+    },
+    async stopWorker() {
+      if (!cdp) {
+        // ServiceWorker.stopAllWorkers is scoped to the target's browser context; an
+        // extension page keeps no port to the worker, so nothing restarts it by itself.
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+        cdp = await context.newCDPSession(page);
+        await cdp.send('ServiceWorker.enable');
+      }
+      await cdp.send('ServiceWorker.stopAllWorkers');
+    },
+    async openPopup() {
+      const popup = await context.newPage();
+      await popup.setViewportSize({ width: 640, height: 560 });
+      await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+      return popup;
+    },
+  };
+  return extension;
+}
 
 /** `evaluate` on a stopped worker never settles; never wait on one for long. */
 export function withTimeout<T>(promise: Promise<T>, ms = 5000): Promise<T> {
