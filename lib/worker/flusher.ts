@@ -156,6 +156,8 @@ export function createFlusher(deps: FlusherDeps) {
         case 'split':
           if (head.length === 1) {
             await settle(tried.map((r) => ({ ...r, status: 'dropped', reason: 'HTTP 413: the event alone is too large for the server' })), 'dropped');
+            // That one event was too large, not necessarily the batches: full size again.
+            limit = settings.batchSize;
           } else {
             limit = Math.ceil(head.length / 2);
           }
