@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryRecord } from '../../lib/history';
+import type { Json } from '../../lib/json';
 import { defaultSettings, type Settings } from '../../lib/settings';
 import { createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
@@ -10,7 +11,7 @@ import { records } from './delivery-helpers';
 
 type Answer = HttpResult | ((events: { event_id: string }[]) => HttpResult);
 const ok: HttpResult = { kind: 'response', status: 200, retryAfter: null, body: { success: true } };
-const status = (code: number, retryAfter: string | null = null, body?: HttpResult extends { body: infer B } ? B : never): HttpResult => ({ kind: 'response', status: code, retryAfter, body });
+const status = (code: number, retryAfter: string | null = null, body?: Json): HttpResult => ({ kind: 'response', status: code, retryAfter, body });
 
 /** A flusher over a memory store, a scripted server and a hand-driven clock. */
 function harness(settings: Partial<Settings> = {}) {
