@@ -129,3 +129,66 @@ test('a track in a click handler that navigates away, or just before window.clos
   await received(collector, 1, (e) => e.event.event_name === 'closing_tab');
   for (const page of pages) expect(page.url()).toBe('about:blank');
 });
+
+test('extension reload: the worker queue survives, and a page whose content script lost its context keeps events in its outbox for the next visit', async ({ collector, extension, sitePage, site }) => {
+  test.setTimeout(90_000);
+  collector.faults([{ status: 503, times: 100_000 }]);
+  await sitePage.goto(`${site.url}/index.html`);
+  await sitePage.evaluate(() => {
+    for (let i = 0; i < 5; i++) window.Trodo!.track('queued_before_reload', { i });
+  });
+  await expect.poll(() => bulk(collector).some((r) => r.status === 503 && r.events === 5), { timeout: 15_000 }).toBe(true);
+  // Acknowledged, so no longer in the page outbox: after the reload only the worker's queue holds them.
+  await expect.poll(() => sitePage.evaluate(outboxCount)).toBe(0);
+
+  // Reload as the Reload button on chrome://extensions does (runtime.reload() unloads a
+  // command-line-loaded extension for good in this Chromium).
+  const extensionsPage = await extension.context.newPage();
+  await extensionsPage.goto('chrome://extensions');
+  const reloaded = await extensionsPage.evaluate(
+    (id) =>
+      new Promise<string>((resolve) => {
+        const dev = (globalThis as unknown as { chrome: { developerPrivate: { reload(id: string, o: object, done: () => void): void; updateProfileConfiguration(c: object, done: () => void): void }; runtime: { lastError?: { message?: string } } } }).chrome;
+        // Without developer mode, Chromium disables a reloaded unpacked extension
+        // ("unsupportedDeveloperExtension").
+        dev.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }, () =>
+          dev.developerPrivate.reload(id, { failQuietly: true }, () => resolve(dev.runtime.lastError?.message ?? 'ok')),
+        );
+      }),
+    extension.id,
+  );
+  expect(reloaded).toBe('ok');
+  await extensionsPage.close();
+  collector.faults([]);
+
+  // This page's bridge lost its extension context: its events wait in the page outbox
+  // (and the page sees no error, which the sitePage fixture checks).
+  await sitePage.evaluate(() => {
+    for (let i = 0; i < 3; i++) window.Trodo!.track('tracked_after_reload', { i });
+  });
+  await sitePage.waitForTimeout(1000);
+  expect(collector.events().filter((e) => e.event.event_name === 'tracked_after_reload')).toHaveLength(0);
+
+  // The next visit to that origin runs the new content scripts, which replay the outbox.
+  const next = await extension.context.newPage();
+  await next.goto(`${site.url}/index.html`);
+  const queued = await received(collector, 5, (e) => e.event.event_name === 'queued_before_reload', 60_000);
+  expect(new Set(queued.map((e) => e.event.custom_properties.i)).size).toBe(5);
+  const replayed = await received(collector, 3, (e) => e.event.event_name === 'tracked_after_reload');
+  expect(new Set(replayed.map((e) => e.event.custom_properties.i)).size).toBe(3);
+});
+
+/** Events in the page origin's outbox (IndexedDB `trodo`), read in the page. */
+function outboxCount(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('trodo');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const count = open.result.transaction('outbox').objectStore('outbox').count();
+      count.onsuccess = () => {
+        resolve(count.result);
+        open.result.close();
+      };
+    };
+  });
+}
