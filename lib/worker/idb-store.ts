@@ -16,14 +16,19 @@ const QUEUE_BYTES = 'queueBytes';
 
 /** The only place that knows the worker's IndexedDB schema and its upgrades. */
 export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<WorkerDB>> {
-  return openDB<WorkerDB>(name, 1, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        db.createObjectStore('queue', { keyPath: 'id' });
-        db.createObjectStore('history', { keyPath: 'id' });
-        db.createObjectStore('meta');
-      }
-    },
+  return new Promise((resolve, reject) => {
+    openDB<WorkerDB>(name, 1, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('queue', { keyPath: 'id' });
+          db.createObjectStore('history', { keyPath: 'id' });
+          db.createObjectStore('meta');
+        }
+      },
+      // A blocked upgrade would leave every call waiting (and nothing acknowledged):
+      // fail instead, so the store falls back to memory and the popup says so.
+      blocked: () => reject(new Error('IndexedDB upgrade blocked by another open connection')),
+    }).then(resolve, reject);
   });
 }
 
