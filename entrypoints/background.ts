@@ -1,6 +1,8 @@
 import { randomUuid } from '@/lib/ids';
 import { SETTINGS_KEY, defaultSettings } from '@/lib/settings';
 import { chunkWorkerStore, openWorkerDb } from '@/lib/worker/chunk-store';
+import { withMemoryFallback } from '@/lib/worker/fallback-store';
+import { memoryWorkerStore } from '@/lib/worker/memory-store';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
 import { settingsStorage } from '@/lib/worker/settings-storage';
 import { fetchTransport } from '@/lib/worker/transport';
@@ -12,8 +14,9 @@ import { fetchTransport } from '@/lib/worker/transport';
  */
 export default defineBackground(() => {
   const stored = settingsStorage(browser.storage.local);
+  const log = (message: string) => console.warn(`[Trodo QA] ${message}`);
   const service = createWorkerService({
-    store: chunkWorkerStore(openWorkerDb()),
+    store: withMemoryFallback(chunkWorkerStore(openWorkerDb()), memoryWorkerStore, log),
     transport: fetchTransport((input, init) => fetch(input, init)),
     defaults: defaultSettings({
       WXT_TRODO_API_HOST: import.meta.env.WXT_TRODO_API_HOST,
@@ -28,7 +31,7 @@ export default defineBackground(() => {
     newId: randomUuid,
     setTimer: (task, ms) => setTimeout(task, ms),
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    log: (message) => console.warn(`[Trodo QA] ${message}`),
+    log,
     setBadge: (tabId, count) => {
       // The tab may have closed meanwhile; a badge for it no longer matters.
       browser.action.setBadgeText({ tabId, text: count ? String(count > 9999 ? '9999+' : count) : '' }).catch(() => {});

@@ -46,6 +46,8 @@ export interface DeliveryState {
   nextAttemptAt?: number;
   lastError?: string;
   lastSentAt?: number;
+  /** Set when the queue cannot be kept durably (IndexedDB failed) and events live in memory. */
+  degraded?: string;
 }
 
 export const EMPTY_STATS: DeliveryStats = { captured: 0, queued: 0, sent: 0, dropped: 0 };

@@ -5,7 +5,8 @@ import { isPlainObject } from './json';
  *
  * @example
  * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
- *   flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: ['https://prod.example'] }
+ *   flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: ['https://prod.example'],
+ *   maxBackoffMs: 60000, requestTimeoutMs: 10000, maxQueueEvents: 10000 }
  */
 export interface Settings {
   /** Base URL of Trodo's ingestion API (or the local collector). */
@@ -22,6 +23,12 @@ export interface Settings {
   autoEvents: boolean;
   /** Origins where capture is switched off (per-site switch in the viewer and options). */
   disabledSites: string[];
+  /** Longest wait between retries after 408, 5xx, timeouts and network errors. */
+  maxBackoffMs: number;
+  /** A request with no answer by then is aborted and retried. */
+  requestTimeoutMs: number;
+  /** Most events the worker's queue holds; past it the oldest are dropped, visibly. */
+  maxQueueEvents: number;
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -30,7 +37,13 @@ export const DEFAULT_API_HOST = 'https://sdkapi.trodo.ai';
 export const BOUNDS = {
   batchSize: { min: 1, max: 500 },
   flushIntervalMs: { min: 50, max: 600_000 },
+  maxBackoffMs: { min: 1000, max: 3_600_000 },
+  requestTimeoutMs: { min: 500, max: 120_000 },
+  maxQueueEvents: { min: 10, max: 100_000 },
 } as const;
+
+/** Numeric settings, checked against BOUNDS. */
+const NUMERIC = ['batchSize', 'flushIntervalMs', 'maxBackoffMs', 'requestTimeoutMs', 'maxQueueEvents'] as const;
 
 /** Defaults, from the build-time WXT_TRODO_* variables where they are set. */
 export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SITE_ID?: string } = {}): Settings {
@@ -42,6 +55,9 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     captureEnabled: true,
     autoEvents: true,
     disabledSites: [],
+    maxBackoffMs: 60_000,
+    requestTimeoutMs: 10_000,
+    maxQueueEvents: 10_000,
   };
 }
 
@@ -64,7 +80,7 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (siteId === null || siteId.length > 200) errors.siteId = 'The site id is text of at most 200 characters';
     else next.siteId = siteId;
   }
-  for (const key of ['batchSize', 'flushIntervalMs'] as const) {
+  for (const key of NUMERIC) {
     if (!(key in change)) continue;
     const raw = change[key];
     const value = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;

@@ -16,6 +16,12 @@ export interface Fault {
   drop?: boolean;
   /** Only for batches of more than this many events (for 413). */
   overEvents?: number;
+  /**
+   * Only for batches holding an event with one of these `event_name`s: answer 400 naming
+   * those events as invalid (`{ invalid: [{ event_id, reason }] }`), as a server whose
+   * validation rejects them would. Nothing in that request is taken.
+   */
+  rejectEventNames?: string[];
   /** How many requests this fault applies to; default 1. */
   times?: number;
   /** Path it applies to; default `/api/events/bulk`. */
@@ -35,8 +41,13 @@ export function createFaultPlan(random: () => number = Math.random) {
       failStatus = rateStatus;
     },
     /** The fault for this request, if any; consumes one use of it. */
-    take(path: string, eventCount: number): Fault | null {
-      const index = faults.findIndex((f) => (f.path ?? '/api/events/bulk') === path && (f.overEvents === undefined || eventCount > f.overEvents));
+    take(path: string, eventCount: number, eventNames: readonly unknown[] = []): Fault | null {
+      const index = faults.findIndex(
+        (f) =>
+          (f.path ?? '/api/events/bulk') === path &&
+          (f.overEvents === undefined || eventCount > f.overEvents) &&
+          (f.rejectEventNames === undefined || eventNames.some((name) => f.rejectEventNames!.includes(name as string))),
+      );
       if (index >= 0) {
         const fault = faults[index]!;
         // A size rule (overEvents) stays until its uses run out; others are used in order.

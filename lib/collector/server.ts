@@ -118,7 +118,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     const bulkEvents = path === PATHS.bulk && isPlainObject(body) && Array.isArray(body.events) ? body.events : null;
     entry.events = bulkEvents?.length;
 
-    const fault = plan.take(path, bulkEvents?.length ?? 1);
+    const fault = plan.take(path, bulkEvents?.length ?? 1, bulkEvents?.map((e) => (isPlainObject(e) ? e.event_name : undefined)));
     if (fault) {
       entry.fault = JSON.stringify(fault);
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -127,6 +127,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         log(`dropped connection ${path}`);
         req.socket.destroy();
         return;
+      }
+      if (fault.rejectEventNames && bulkEvents) {
+        const invalid = bulkEvents
+          .filter((e) => isPlainObject(e) && fault.rejectEventNames!.includes(e.event_name as string))
+          .map((e) => ({ event_id: (e as { event_id?: unknown }).event_id ?? null, reason: `event_name "${String((e as { event_name?: unknown }).event_name)}" is not accepted (fault)` }));
+        log(`400 ${path} (fault: ${invalid.length} invalid)`);
+        return answer(400, { error: `${invalid.length} invalid events`, invalid });
       }
       if (fault.status) {
         log(`${fault.status} ${path} (fault)`);

@@ -8,6 +8,7 @@ import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
 import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
 import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
 import { createOutbox } from './outbox';
+import { MAX_OUTBOX_EVENTS, oldestOver } from './outbox-bound';
 import type { OutboxStore } from './outbox-store';
 
 export const VERSION = '0.1.0';
@@ -26,6 +27,8 @@ export interface TrackerDeps {
   stringify: (value: unknown) => string;
   /** Starts auto-capture (every family) until `signal` aborts. */
   startAuto: (emit: Emit, signal: AbortSignal) => void;
+  /** Unacknowledged events kept at most; default MAX_OUTBOX_EVENTS. */
+  maxOutbox?: number;
 }
 
 export interface TrackOptions {
@@ -90,6 +93,7 @@ export function createTracker(deps: TrackerDeps) {
       outbox.saveIdentity(identity);
       // Left by an earlier load that closed before the worker acknowledged them.
       for (const event of events) unacked.set(event.id, event);
+      bound();
       const early = waiting ?? [];
       waiting = null;
       for (const event of early) accept(event);
@@ -106,6 +110,7 @@ export function createTracker(deps: TrackerDeps) {
     outbox.put(event);
     outbox.saveIdentity(id);
     unacked.set(event.id, event);
+    bound();
     toSend.push(event);
     if (!sendScheduled) {
       sendScheduled = true;
@@ -113,9 +118,20 @@ export function createTracker(deps: TrackerDeps) {
     }
   }
 
+  /** Over the cap (the extension has not acknowledged for a long while): drop the oldest. */
+  function bound() {
+    const over = oldestOver(unacked, deps.maxOutbox ?? MAX_OUTBOX_EVENTS);
+    if (!over.length) return;
+    for (const id of over) {
+      unacked.delete(id);
+      outbox.remove(id);
+    }
+    deps.debug(`outbox full: ${unacked.size} events wait for the extension; dropped the ${over.length} oldest`);
+  }
+
   function sendPending() {
     sendScheduled = false;
-    const batch = toSend;
+    const batch = toSend.filter((event) => unacked.has(event.id));
     toSend = [];
     // Before the bridge is ready, events wait in `unacked`; `ready` sends them all.
     if (bridgeReady) send(batch);

@@ -61,6 +61,15 @@ export function Options({ connect, requestHost }: Props) {
         <Field label="Flush interval (ms)" error={errors.flushIntervalMs} hint="How long a partial batch waits.">
           <input name="flushIntervalMs" type="number" min={50} value={draft.flushIntervalMs} onInput={field('flushIntervalMs')} />
         </Field>
+        <Field label="Longest retry wait (ms)" error={errors.maxBackoffMs} hint="Backoff after a failed request grows from 1 s up to this; delivery resumes within this long of the server recovering.">
+          <input name="maxBackoffMs" type="number" min={1000} value={draft.maxBackoffMs} onInput={field('maxBackoffMs')} />
+        </Field>
+        <Field label="Request timeout (ms)" error={errors.requestTimeoutMs} hint="A request unanswered by then is aborted and retried.">
+          <input name="requestTimeoutMs" type="number" min={500} value={draft.requestTimeoutMs} onInput={field('requestTimeoutMs')} />
+        </Field>
+        <Field label="Queue limit (events)" error={errors.maxQueueEvents} hint="Past it the oldest unsent events are dropped and shown as dropped: queue full.">
+          <input name="maxQueueEvents" type="number" min={10} value={draft.maxQueueEvents} onInput={field('maxQueueEvents')} />
+        </Field>
         <label class="check">
           <input name="captureEnabled" type="checkbox" checked={draft.captureEnabled} onChange={field('captureEnabled')} />
           Capture events on pages

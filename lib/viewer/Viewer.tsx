@@ -86,6 +86,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
         </div>
       </header>
 
+      {state.degraded && <p class="banner error" data-testid="degraded">Durability degraded: {state.degraded}</p>}
       {state.held && <p class="banner warn" data-testid="held">{state.held}</p>}
       {!state.held && state.lastError && (
         <p class="banner error" data-testid="delivery-error">

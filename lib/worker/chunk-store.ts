@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
-import { addCounts, isSettled, type WorkerStore } from './store';
+import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
 
 /**
  * WorkerStore over IndexedDB, with events stored in chunks.
@@ -24,6 +24,8 @@ interface Chunk {
 interface QueueEntry {
   key: string;
   ids: string[];
+  /** Each queued event's size (eventBytes), parallel to `ids`, for the queue's byte bound. */
+  sizes: number[];
 }
 
 interface ChunkDB extends DBSchema {
@@ -36,6 +38,8 @@ type Tx = IDBPTransaction<ChunkDB, StoreNames<ChunkDB>[], 'readwrite' | 'version
 
 const STATS = 'stats';
 const TABS = 'tabCounts';
+/** Running total of the queued events' sizes, so a bound check need not read them. */
+const QUEUE_BYTES = 'queueBytes';
 /** A chunk is topped up by later ingests while it holds fewer records than this. */
 const TOP_UP_BELOW = 100;
 
@@ -69,8 +73,11 @@ async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>,
     const sorted = [...records].sort(byId);
     const key = sorted[0]!.id;
     void tx.objectStore('chunks').put({ key, ids: sorted.map((r) => r.id), records: sorted });
-    const waiting = sorted.filter((r) => queued.has(r.id)).map((r) => r.id);
-    if (waiting.length) void tx.objectStore('queue').put({ key, ids: waiting });
+    const waiting = sorted.filter((r) => queued.has(r.id));
+    if (waiting.length) {
+      void tx.objectStore('queue').put({ key, ids: waiting.map((r) => r.id), sizes: waiting.map(eventBytes) });
+      void tx.objectStore('meta').put(sum(waiting.map(eventBytes)), QUEUE_BYTES);
+    }
   }
   for (const [key, value] of meta) if (value !== undefined) void tx.objectStore('meta').put(value, key);
 }
@@ -97,9 +104,10 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         chunk.records = [...chunk.records, ...fresh].sort(byId);
         chunk.ids = chunk.records.map((r) => r.id);
         void chunks.put(chunk);
-        const entry = (await tx.objectStore('queue').get(chunk.key)) ?? { key: chunk.key, ids: [] };
-        void tx.objectStore('queue').put({ key: chunk.key, ids: [...entry.ids, ...fresh.map((r) => r.id)].sort() });
-        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1));
+        const entry = (await tx.objectStore('queue').get(chunk.key)) ?? { key: chunk.key, ids: [], sizes: [] };
+        const sizes = fresh.map(eventBytes);
+        void tx.objectStore('queue').put(queueEntry(chunk.key, [...entry.ids, ...fresh.map((r) => r.id)], [...entry.sizes, ...sizes]));
+        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum(sizes));
       }
       await tx.done;
       return fresh;
@@ -133,6 +141,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       for (const record of change.put) (await group(record.id))?.put.push(record);
       for (const id of change.dequeue) (await group(id))?.dequeue.add(id);
 
+      let leaving = 0;
       for (const [key, { put, dequeue }] of byChunk) {
         const chunk = await chunks.get(key);
         if (chunk && put.length) {
@@ -142,11 +151,12 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         }
         const entry = await queue.get(key);
         if (entry && dequeue.size) {
-          const ids = entry.ids.filter((id) => !dequeue.has(id));
-          void (ids.length ? queue.put({ key, ids }) : queue.delete(key));
+          const kept = entry.ids.map((id, i) => [id, entry.sizes[i] ?? 0] as const).filter(([id]) => !dequeue.has(id));
+          leaving += sum(entry.sizes) - sum(kept.map(([, size]) => size));
+          void (kept.length ? queue.put(queueEntry(key, kept.map(([id]) => id), kept.map(([, size]) => size))) : queue.delete(key));
         }
       }
-      if (change.count) await bump(tx, change.count);
+      if (change.count || leaving) await bump(tx, change.count ?? {}, {}, -leaving);
       await tx.done;
     },
 
@@ -173,6 +183,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       void tx.objectStore('meta').put(EMPTY_STATS, STATS);
       const kept = emptyQueue ? [] : (await tx.objectStore('chunks').getAll()).flatMap((c) => c.records);
       void tx.objectStore('meta').put(countTabs(kept, 1), TABS);
+      if (emptyQueue) void tx.objectStore('meta').put(0, QUEUE_BYTES);
       await tx.done;
     },
 
@@ -204,6 +215,44 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       return removed.size;
     },
 
+    async evict(bound, keep, reason) {
+      const tx = await write();
+      const entries = await tx.objectStore('queue').getAll();
+      let count = entries.reduce((n, e) => n + e.ids.length, 0);
+      let bytes = ((await tx.objectStore('meta').get(QUEUE_BYTES)) as number | undefined) ?? 0;
+      const over = () => count > bound.maxEvents || bytes > bound.maxBytes;
+      if (!over()) {
+        await tx.done;
+        return [];
+      }
+      // Oldest first; the batch in flight (`keep`) is the flusher's to settle.
+      const queued = entries.flatMap((e) => e.ids.map((id, i) => ({ id, key: e.key, size: e.sizes[i] ?? 0 }))).sort(byId);
+      const victims = new Map<string, Set<string>>();
+      for (const item of queued) {
+        if (!over()) break;
+        if (keep.has(item.id)) continue;
+        (victims.get(item.key) ?? victims.set(item.key, new Set()).get(item.key)!).add(item.id);
+        count--;
+        bytes -= item.size;
+      }
+      const dropped: HistoryRecord[] = [];
+      for (const [key, ids] of victims) {
+        const chunk = await tx.objectStore('chunks').get(key);
+        if (chunk) {
+          chunk.records = chunk.records.map((r) => (ids.has(r.id) ? { ...r, status: 'dropped' as const, reason, nextAttemptAt: undefined } : r));
+          dropped.push(...chunk.records.filter((r) => ids.has(r.id)));
+          void tx.objectStore('chunks').put(chunk);
+        }
+        const entry = entries.find((e) => e.key === key)!;
+        const kept = entry.ids.map((id, i) => [id, entry.sizes[i] ?? 0] as const).filter(([id]) => !ids.has(id));
+        void (kept.length ? tx.objectStore('queue').put(queueEntry(key, kept.map(([id]) => id), kept.map(([, s]) => s))) : tx.objectStore('queue').delete(key));
+      }
+      void tx.objectStore('meta').put(Math.max(0, bytes), QUEUE_BYTES);
+      await bump(tx, { dropped: dropped.length });
+      await tx.done;
+      return dropped.sort(byId);
+    },
+
     async getMeta<T>(key: string) {
       return (await (await dbPromise).get('meta', key)) as T | undefined;
     },
@@ -225,10 +274,11 @@ async function rewrite(tx: Tx, keep: (records: HistoryRecord[]) => HistoryRecord
   }
 }
 
-async function bump(tx: Tx, count: Parameters<typeof addCounts>[1], tabs: Record<number, number> = {}) {
+async function bump(tx: Tx, count: Parameters<typeof addCounts>[1], tabs: Record<number, number> = {}, queueBytes = 0) {
   const meta = tx.objectStore('meta');
-  const [stats, counts] = await Promise.all([meta.get(STATS), meta.get(TABS)]);
+  const [stats, counts, bytes] = await Promise.all([meta.get(STATS), meta.get(TABS), meta.get(QUEUE_BYTES)]);
   void meta.put(addCounts((stats as DeliveryStats | undefined) ?? EMPTY_STATS, count), STATS);
+  if (queueBytes) void meta.put(Math.max(0, ((bytes as number | undefined) ?? 0) + queueBytes), QUEUE_BYTES);
   if (Object.keys(tabs).length) {
     const next = { ...((counts as Record<number, number> | undefined) ?? {}) };
     for (const [tab, n] of Object.entries(tabs)) next[Number(tab)] = Math.max(0, (next[Number(tab)] ?? 0) + n);
@@ -244,4 +294,14 @@ function countTabs(records: HistoryRecord[], sign: 1 | -1): Record<number, numbe
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A queue entry with its ids (and their sizes) in id order. */
+function queueEntry(key: string, ids: string[], sizes: number[]): QueueEntry {
+  const pairs = ids.map((id, i) => [id, sizes[i] ?? 0] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { key, ids: pairs.map(([id]) => id), sizes: pairs.map(([, size]) => size) };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }

@@ -20,6 +20,7 @@ export interface FlusherDeps {
   /** Records whose delivery status changed. */
   onRecords: (records: HistoryRecord[]) => void;
   onState: (state: DeliveryState) => void;
+  /** Fixed policy for tests; by default backoff starts at 1 s and is capped by settings.maxBackoffMs. */
   backoff?: BackoffPolicy;
   maxAgeMs?: number;
 }
@@ -42,7 +43,7 @@ export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
  * leaves the queue only after a 2xx (or when it is dropped with a recorded reason).
  */
 export function createFlusher(deps: FlusherDeps) {
-  const policy = deps.backoff ?? DEFAULT_BACKOFF;
+  const policy = (): BackoffPolicy => deps.backoff ?? { baseMs: DEFAULT_BACKOFF.baseMs, capMs: deps.settings().maxBackoffMs };
   const maxAge = deps.maxAgeMs ?? MAX_EVENT_AGE_MS;
   const state: DeliveryState = { inFlight: false, failures: 0 };
   let running: Promise<void> | null = null;
@@ -51,6 +52,11 @@ export function createFlusher(deps: FlusherDeps) {
   let timer: unknown = null;
   let timerAt = Infinity;
   let queuedSinceFlush = 0;
+  /**
+   * Ids of the batch being sent, from the read of the queue head until its outcome is
+   * stored: queue eviction skips them, so no event is counted both sent and dropped.
+   */
+  const busy = new Set<string>();
 
   const publish = () => deps.onState({ ...state });
 
@@ -69,8 +75,9 @@ export function createFlusher(deps: FlusherDeps) {
       } catch (error) {
         // A store failure: try again later rather than spin.
         state.lastError = `delivery stopped: ${String(error)}`;
-        wakeIn(backoffDelay(++state.failures, policy, deps.random));
+        wakeIn(backoffDelay(++state.failures, policy(), deps.random));
       } finally {
+        busy.clear();
         running = null;
         state.inFlight = false;
         publish();
@@ -112,8 +119,10 @@ export function createFlusher(deps: FlusherDeps) {
     queuedSinceFlush = 0;
 
     for (;;) {
+      busy.clear();
       const head = await deps.store.head(limit);
       if (head.length === 0) break;
+      for (const record of head) busy.add(record.id);
       const now = deps.now();
       // Age counts from when the extension queued the event: `capturedAt` is the event's own
       // time, which page code may backdate with options.timestamp.
@@ -132,7 +141,7 @@ export function createFlusher(deps: FlusherDeps) {
       state.inFlight = true;
       publish();
       const batchId = deps.newBatchId();
-      const result = await deps.transport(bulkRequest(settings.apiHost, settings.siteId, head.map((r) => r.event)));
+      const result = await deps.transport(bulkRequest(settings.apiHost, settings.siteId, head.map((r) => r.event)), { timeoutMs: settings.requestTimeoutMs });
       const outcome = classify(result, deps.now());
       const at = deps.now();
       const tried = head.map((r) => ({ ...r, attempts: r.attempts + 1, batchId, httpStatus: result.kind === 'response' ? result.status : undefined }));
@@ -153,18 +162,21 @@ export function createFlusher(deps: FlusherDeps) {
         case 'split':
           if (head.length === 1) {
             await settle(tried.map((r) => ({ ...r, status: 'dropped', reason: 'HTTP 413: the event alone is too large for the server' })), 'dropped');
+            // That one event was too large, not necessarily the batches: full size again.
+            limit = settings.batchSize;
           } else {
             limit = Math.ceil(head.length / 2);
           }
           break;
         case 'retry': {
           failures++;
-          const wait = outcome.afterMs ?? backoffDelay(failures, policy, deps.random);
+          const wait = outcome.afterMs ?? backoffDelay(failures, policy(), deps.random);
           const next: RetryState = { failures, notBefore: at + wait, rateLimited: outcome.afterMs !== null, lastError: outcome.reason };
           const retrying = tried.map((r) => ({ ...r, status: 'retrying' as const, lastError: outcome.reason, nextAttemptAt: next.notBefore }));
           await deps.store.apply({ put: retrying, dequeue: [] });
           await deps.store.setMeta(RETRY_KEY, next);
           deps.onRecords(retrying);
+          busy.clear();
           Object.assign(state, { failures, nextAttemptAt: next.notBefore, lastError: outcome.reason });
           wakeIn(wait);
           return;
@@ -190,6 +202,8 @@ export function createFlusher(deps: FlusherDeps) {
       else wakeIn(flushIntervalMs);
     },
     state: () => ({ ...state }),
+    /** The batch in flight (live): queue eviction must leave these to the flusher. */
+    busy: busy as ReadonlySet<string>,
   };
 }
 

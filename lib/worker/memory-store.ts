@@ -1,10 +1,11 @@
 import { EMPTY_STATS, type HistoryRecord } from '../history';
-import { addCounts, isSettled, type WorkerStore } from './store';
+import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
 
 /** WorkerStore in memory: for unit tests, and the fallback when IndexedDB cannot open. */
 export function memoryWorkerStore(): WorkerStore {
   const history = new Map<string, HistoryRecord>();
-  const queue = new Set<string>();
+  /** Queued ids and their sizes, in insertion order (sorted when read). */
+  const queue = new Map<string, number>();
   const meta = new Map<string, unknown>();
   let stats = { ...EMPTY_STATS };
   const copy = <T>(value: T): T => structuredClone(value);
@@ -16,19 +17,34 @@ export function memoryWorkerStore(): WorkerStore {
       const fresh = unique.filter((r) => !history.has(r.id));
       for (const record of fresh) {
         history.set(record.id, copy(record));
-        queue.add(record.id);
+        queue.set(record.id, eventBytes(record));
       }
       stats = addCounts(stats, { captured: fresh.length });
       return fresh;
     },
     async head(limit) {
-      return sortedIds(queue).slice(0, limit).map((id) => copy(history.get(id)!));
+      return sortedIds(queue.keys()).slice(0, limit).map((id) => copy(history.get(id)!));
     },
     async apply(change) {
       // Updates only: an event cleared while its batch was in flight stays cleared.
       for (const record of change.put) if (history.has(record.id)) history.set(record.id, copy(record));
       for (const id of change.dequeue) queue.delete(id);
       stats = addCounts(stats, change.count);
+    },
+    async evict(bound, keep, reason) {
+      let bytes = [...queue.values()].reduce((a, b) => a + b, 0);
+      const dropped: HistoryRecord[] = [];
+      for (const id of sortedIds(queue.keys())) {
+        if (queue.size <= bound.maxEvents && bytes <= bound.maxBytes) break;
+        if (keep.has(id)) continue;
+        bytes -= queue.get(id)!;
+        queue.delete(id);
+        const next: HistoryRecord = { ...history.get(id)!, status: 'dropped', reason, nextAttemptAt: undefined };
+        history.set(id, next);
+        dropped.push(copy(next));
+      }
+      stats = addCounts(stats, { dropped: dropped.length });
+      return dropped;
     },
     async stats() {
       return { ...stats, queued: queue.size };

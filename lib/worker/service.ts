@@ -6,7 +6,7 @@ import {
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from './backoff';
 import { createFlusher } from './flusher';
-import type { WorkerStore } from './store';
+import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
 import type { Transport } from './transport';
 
 /** The slice of `runtime.Port` the worker uses; `sender` is set by the browser, not the page. */
@@ -114,6 +114,7 @@ export function createWorkerService(deps: ServiceDeps) {
       }));
       const fresh = await deps.store.ingest(records);
       viewers.records(fresh);
+      if (fresh.length) await enforceBound();
       flusher.queued(fresh.length);
       if (fresh.length) void updateBadge(tabId);
       ingestedSinceTrim += fresh.length;
@@ -124,6 +125,17 @@ export function createWorkerService(deps: ServiceDeps) {
     }
     // After the commit (or deliberately not stored, capture being off): the page may forget them.
     post(port, { type: 'ack', ids: events.map((e) => e.id) });
+  }
+
+  /** Over the bound, the oldest queued events go, each recorded and counted as dropped. */
+  async function enforceBound() {
+    const bound = { maxEvents: settings.maxQueueEvents, maxBytes: DEFAULT_MAX_QUEUE_BYTES };
+    const reason = `queue full: over ${bound.maxEvents} events or ${bound.maxBytes / 1024 / 1024} MB waiting to be sent; the oldest were dropped`;
+    const dropped = await deps.store.evict(bound, flusher.busy, reason);
+    if (dropped.length) {
+      deps.log(`queue full: dropped the ${dropped.length} oldest events`);
+      viewers.records(dropped);
+    }
   }
 
   function acceptViewer(port: WorkerPort) {
@@ -221,6 +233,7 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
   const changed = new Map<string, HistoryRecord>();
   let state: DeliveryState = { inFlight: false, failures: 0 };
   let timer: unknown = null;
+  const current = (): DeliveryState => ({ ...state, degraded: deps.store.degraded?.() });
 
   function send(port: WorkerPort, message: WorkerToViewer) {
     try {
@@ -242,13 +255,13 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
     const stats = await deps.store.stats();
     for (const port of ports) {
       if (records.length) send(port, { type: 'records', records });
-      send(port, { type: 'status', stats, state });
+      send(port, { type: 'status', stats, state: current() });
     }
   }
 
   async function snapshot(port: WorkerPort) {
     const [records, stats] = await Promise.all([deps.store.recent(SNAPSHOT_LIMIT), deps.store.stats()]);
-    send(port, { type: 'snapshot', records, stats, state, settings: settings() });
+    send(port, { type: 'snapshot', records, stats, state: current(), settings: settings() });
   }
 
   return {

@@ -8,6 +8,22 @@ export interface StoreChange {
 }
 
 /**
+ * How much the queue may hold before the oldest events are dropped.
+ *
+ * @example { maxEvents: 10_000, maxBytes: 20 * 1024 * 1024 }
+ */
+export interface QueueBound {
+  maxEvents: number;
+  /** Counted as the length of each event's JSON: close to the bytes sent, cheap to get. */
+  maxBytes: number;
+}
+
+export const DEFAULT_MAX_QUEUE_BYTES = 20 * 1024 * 1024;
+
+/** The size an event counts for against QueueBound.maxBytes. */
+export const eventBytes = (record: HistoryRecord): number => JSON.stringify(record.event).length;
+
+/**
  * The worker's durable state: the delivery queue (ids in send order), the history the
  * viewer shows (one record per event, queued ones included), running totals and small
  * metadata such as the retry schedule. Implemented over IndexedDB and in memory.
@@ -33,6 +49,14 @@ export interface WorkerStore {
   countForTab(tabId: number): Promise<number>;
   /** Trims delivered and dropped records, oldest first, down to `max` records in all. */
   trim(max: number): Promise<number>;
+  /**
+   * Drops the oldest queued events until the queue is within `bound`, in one transaction:
+   * each is recorded as dropped with `reason` and counted. Events in `keep` (the batch in
+   * flight, whose outcome the flusher records) are skipped. Returns the dropped records.
+   */
+  evict(bound: QueueBound, keep: ReadonlySet<string>, reason: string): Promise<HistoryRecord[]>;
+  /** Why durability is reduced (IndexedDB failed and events are held in memory), if it is. */
+  degraded?(): string | undefined;
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
 }

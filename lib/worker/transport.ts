@@ -6,7 +6,12 @@ export type HttpResult =
   | { kind: 'response'; status: number; retryAfter: string | null; body: Json | undefined }
   | { kind: 'failure'; error: string };
 
-export type Transport = (request: HttpRequest) => Promise<HttpResult>;
+/** Per attempt, so that a changed setting applies to the next request. */
+export interface SendOptions {
+  timeoutMs?: number;
+}
+
+export type Transport = (request: HttpRequest, options?: SendOptions) => Promise<HttpResult>;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -14,8 +19,9 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * Sends with `fetch` and gives up after `timeoutMs`, aborting the request. Never throws:
  * network errors and timeouts are results like any other.
  */
-export function fetchTransport(fetchImpl: typeof fetch, timeoutMs = DEFAULT_TIMEOUT_MS): Transport {
-  return async (request) => {
+export function fetchTransport(fetchImpl: typeof fetch, defaultTimeoutMs = DEFAULT_TIMEOUT_MS): Transport {
+  return async (request, options = {}) => {
+    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {

@@ -5,9 +5,9 @@ import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
 
-/** The slice of the extension API the fixtures call inside the service worker. */
+/** The slice of the extension API used inside `worker.evaluate` (it runs in the worker, not here). */
 declare const chrome: {
-  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
   tabs: { query(q: { url: string }): Promise<{ id: number }[]> };
 };
 
@@ -51,44 +51,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
 
   extension: async ({ collector }, use) => {
     const { context, extensionId } = await launchWithExtension();
-    let cdp: CDPSession | null = null;
-    async function openViewer(name: string, size: { width: number; height: number }, forTab?: Page) {
-      const query = forTab ? `?tab=${await tabIdOf(forTab)}` : '';
-      const viewer = await context.newPage();
-      await viewer.setViewportSize(size);
-      await viewer.goto(`chrome-extension://${extensionId}/${name}.html${query}`);
-      return viewer;
-    }
-    /** A page's tab id, asked of the extension (pages cannot know their own). */
-    async function tabIdOf(page: Page): Promise<number> {
-      const url = page.url();
-      const tabs = await withTimeout((await extension.worker()).evaluate((u) => chrome.tabs.query({ url: u }), url));
-      return tabs[0]!.id;
-    }
-    const extension: Extension = {
-      context,
-      id: extensionId,
-      worker: () => serviceWorker(context),
-      async configure(change) {
-        const current = await withTimeout(
-          (await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as object),
-        );
-        await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
-      },
-      async stopWorker() {
-        if (!cdp) {
-          // ServiceWorker.stopAllWorkers is scoped to the target's browser context; an
-          // extension page keeps no port to the worker, so nothing restarts it by itself.
-          const page = await context.newPage();
-          await page.goto(`chrome-extension://${extensionId}/manifest.json`);
-          cdp = await context.newCDPSession(page);
-          await cdp.send('ServiceWorker.enable');
-        }
-        await cdp.send('ServiceWorker.stopAllWorkers');
-      },
-      openPopup: (forTab) => openViewer('popup', { width: 780, height: 580 }, forTab),
-      openSidePanel: (forTab) => openViewer('sidepanel', { width: 420, height: 800 }, forTab),
-    };
+    const extension = extensionOf(context, extensionId);
     await extension.configure({ apiHost: collector.url, siteId: 'e2e-site', flushIntervalMs: 100, batchSize: 50 });
     await use(extension);
     await context.close();
@@ -104,6 +67,49 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
 });
 
 export { expect };
+
+/** Test helpers over a browser context with the extension loaded. */
+export function extensionOf(context: BrowserContext, extensionId: string): Extension {
+  let cdp: CDPSession | null = null;
+  const extension: Extension = {
+    context,
+    id: extensionId,
+    worker: () => serviceWorker(context),
+    async configure(change) {
+      const current = await withTimeout(
+        (await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>),
+      );
+      await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
+    },
+    async stopWorker() {
+      if (!cdp) {
+        // ServiceWorker.stopAllWorkers is scoped to the target's browser context; an
+        // extension page keeps no port to the worker, so nothing restarts it by itself.
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+        cdp = await context.newCDPSession(page);
+        await cdp.send('ServiceWorker.enable');
+      }
+      await cdp.send('ServiceWorker.stopAllWorkers');
+    },
+    openPopup: (forTab) => openViewer('popup', { width: 780, height: 580 }, forTab),
+    openSidePanel: (forTab) => openViewer('sidepanel', { width: 420, height: 800 }, forTab),
+  };
+
+  async function openViewer(name: string, size: { width: number; height: number }, forTab?: Page) {
+    const query = forTab ? `?tab=${await tabIdOf(forTab)}` : '';
+    const viewer = await context.newPage();
+    await viewer.setViewportSize(size);
+    await viewer.goto(`chrome-extension://${extensionId}/${name}.html${query}`);
+    return viewer;
+  }
+  /** A page's tab id, asked of the extension (pages cannot know their own). */
+  async function tabIdOf(page: Page): Promise<number> {
+    const tabs = await withTimeout((await extension.worker()).evaluate((u) => chrome.tabs.query({ url: u }), page.url()));
+    return tabs[0]!.id;
+  }
+  return extension;
+}
 
 /** `evaluate` on a stopped worker never settles; never wait on one for long. */
 export function withTimeout<T>(promise: Promise<T>, ms = 5000): Promise<T> {

@@ -11,6 +11,9 @@ const settings: Settings = {
   captureEnabled: false,
   autoEvents: true,
   disabledSites: ['https://off.test'],
+  maxBackoffMs: 30_000,
+  requestTimeoutMs: 5_000,
+  maxQueueEvents: 500,
 };
 
 describe('settingsStorage over storage.local', () => {

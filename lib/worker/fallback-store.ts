@@ -1,0 +1,50 @@
+import type { WorkerStore } from './store';
+
+/**
+ * A WorkerStore that moves to memory the first time IndexedDB fails (quota exceeded, an
+ * open that failed or was refused, private modes without storage): capture and delivery
+ * keep working, and `degraded()` says why so the popup can warn that queued events no
+ * longer survive the worker stopping. The switch lasts for this life of the worker; the
+ * next start tries IndexedDB again, and whatever it still holds is sent then (at worst a
+ * duplicate, which the server dedupes by event_id).
+ */
+export function withMemoryFallback(primary: WorkerStore, fallback: () => WorkerStore, log: (message: string) => void): WorkerStore {
+  let active = primary;
+  let reason: string | undefined;
+
+  async function call<T>(op: (store: WorkerStore) => Promise<T>): Promise<T> {
+    if (active !== primary) return op(active);
+    try {
+      return await op(primary);
+    } catch (error) {
+      if (active === primary) {
+        reason = `IndexedDB failed (${describe(error)}): events are kept in memory only and are lost if the browser stops the extension's worker.`;
+        log(reason);
+        active = fallback();
+      }
+      return op(active);
+    }
+  }
+
+  return {
+    ingest: (records) => call((s) => s.ingest(records)),
+    head: (limit) => call((s) => s.head(limit)),
+    apply: (change) => call((s) => s.apply(change)),
+    stats: () => call((s) => s.stats()),
+    recent: (limit) => call((s) => s.recent(limit)),
+    clear: (queue) => call((s) => s.clear(queue)),
+    countForTab: (tabId) => call((s) => s.countForTab(tabId)),
+    trim: (max) => call((s) => s.trim(max)),
+    evict: (bound, keep, why) => call((s) => s.evict(bound, keep, why)),
+    getMeta: <T>(key: string) => call((s) => s.getMeta<T>(key)),
+    setMeta: (key, value) => call((s) => s.setMeta(key, value)),
+    degraded: () => reason,
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException)) {
+    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
