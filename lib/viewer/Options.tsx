@@ -1,9 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import { checkSettings, type Settings } from '../settings';
+import { BOUNDS, checkSettings, type Settings } from '../settings';
 import type { ViewerPort } from './connection';
 import { useWorker } from './use-worker';
 
 type Errors = Partial<Record<keyof Settings, string>>;
+
+const NUMBER_FIELDS: { key: keyof typeof BOUNDS; label: string; hint: string }[] = [
+  { key: 'batchSize', label: 'Batch size', hint: 'Events per request; a full batch is sent at once.' },
+  { key: 'flushIntervalMs', label: 'Flush interval (ms)', hint: 'How long a partial batch waits.' },
+  { key: 'maxBackoffMs', label: 'Longest retry wait (ms)', hint: 'Backoff after a failed request grows from 1 s up to this; delivery resumes within this long of the server recovering.' },
+  { key: 'requestTimeoutMs', label: 'Request timeout (ms)', hint: 'A request unanswered by then is aborted and retried.' },
+  { key: 'maxQueueEvents', label: 'Queue limit (events)', hint: 'Past it the oldest unsent events are dropped and shown as dropped: queue full.' },
+];
 
 interface Props {
   connect: () => ViewerPort;
@@ -52,24 +60,18 @@ export function Options({ connect, requestHost }: Props) {
         <Field label="Ingestion host" error={errors.apiHost} hint="Trodo's API (https://sdkapi.trodo.ai) or the local collector (http://127.0.0.1:4318)">
           <input name="apiHost" type="url" value={draft.apiHost} onInput={field('apiHost')} />
         </Field>
-        <Field label="Site id" error={errors.siteId} hint="Sent as X-Trodo-Site-Id. Without one, events are captured and held, not sent.">
+        <Field
+          label="Site id"
+          error={errors.siteId ?? (draft.siteId.trim() ? undefined : 'No site id: events are captured and shown, but held until you set one.')}
+          hint="Sent as X-Trodo-Site-Id."
+        >
           <input name="siteId" value={draft.siteId} onInput={field('siteId')} />
         </Field>
-        <Field label="Batch size" error={errors.batchSize} hint="Events per request; a full batch is sent at once.">
-          <input name="batchSize" type="number" min={1} max={500} value={draft.batchSize} onInput={field('batchSize')} />
-        </Field>
-        <Field label="Flush interval (ms)" error={errors.flushIntervalMs} hint="How long a partial batch waits.">
-          <input name="flushIntervalMs" type="number" min={50} value={draft.flushIntervalMs} onInput={field('flushIntervalMs')} />
-        </Field>
-        <Field label="Longest retry wait (ms)" error={errors.maxBackoffMs} hint="Backoff after a failed request grows from 1 s up to this; delivery resumes within this long of the server recovering.">
-          <input name="maxBackoffMs" type="number" min={1000} value={draft.maxBackoffMs} onInput={field('maxBackoffMs')} />
-        </Field>
-        <Field label="Request timeout (ms)" error={errors.requestTimeoutMs} hint="A request unanswered by then is aborted and retried.">
-          <input name="requestTimeoutMs" type="number" min={500} value={draft.requestTimeoutMs} onInput={field('requestTimeoutMs')} />
-        </Field>
-        <Field label="Queue limit (events)" error={errors.maxQueueEvents} hint="Past it the oldest unsent events are dropped and shown as dropped: queue full.">
-          <input name="maxQueueEvents" type="number" min={10} value={draft.maxQueueEvents} onInput={field('maxQueueEvents')} />
-        </Field>
+        {NUMBER_FIELDS.map(({ key, label, hint }) => (
+          <Field key={key} label={label} error={errors[key]} hint={hint}>
+            <input name={key} type="number" min={BOUNDS[key].min} max={BOUNDS[key].max} value={draft[key]} onInput={field(key)} />
+          </Field>
+        ))}
         <label class="check">
           <input name="captureEnabled" type="checkbox" checked={draft.captureEnabled} onChange={field('captureEnabled')} />
           Capture events on pages
