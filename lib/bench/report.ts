@@ -19,9 +19,12 @@ const NAMES: Record<string, string> = {
 export function renderMarkdown(r: BenchResults): string {
   const tracker = r.sizes.chunks.find((c) => c.chunk === TRACKER_CHUNK)!;
   const bridge = r.sizes.chunks.find((c) => c.chunk === 'content-scripts/bridge.js');
-  const peerCosts = r.peers.filter((p) => p.cost).map((p) => p.cost!.median1k);
+  // A peer that sent nothing (the official SDK switches itself off under automation) times
+  // a no-op: it is listed, but the goal compares against the fastest peer that did work.
+  const working = r.peers.filter((p) => p.sinkRequests + (p.id === 'trodo' ? (r.offLoopback.peerBrowser['sdkapi.trodo.ai'] ?? 0) : 0) > 0);
+  const peerCosts = working.map((p) => p.cost?.median1k ?? Number.NaN).filter(Number.isFinite);
   const fastestPeer = Math.min(...peerCosts);
-  const fastestPeerId = r.peers.find((p) => p.cost?.median1k === fastestPeer)?.id ?? '';
+  const fastestPeerId = working.find((p) => p.cost?.median1k === fastestPeer)?.id ?? '';
   const d = r.delivery;
   const lines: string[] = [];
   const m = r.machine;
@@ -37,7 +40,8 @@ export function renderMarkdown(r: BenchResults): string {
     const extra = p.id === 'trodo' ? ` (as shipped, unminified UMD: ${kb(r.sizes.officialUmd.gzip)})` : '';
     const offHost = p.id === 'trodo' ? `${r.offLoopback.peerBrowser['sdkapi.trodo.ai'] ?? 0} to sdkapi.trodo.ai, answered locally` : `${p.sinkRequests} to the local sink`;
     const cut = p.cost?.cutShort.length ? ` (${p.cost.cutShort.length} run(s) stopped at the 20 s budget after ${p.cost.cutShort.join(', ')} calls)` : '';
-    const ready = p.ready ? '' : ' (init did not resolve in 15 s)';
+    const idle = working.includes(p) ? '' : ' — **sent nothing: timed a no-op**';
+    const ready = idle + (p.ready ? '' : ' (init did not resolve in 15 s)') + (p.timedOut ? ` (stopped after 90 s: ${p.cost?.runs1k.length ?? 0}/5 + ${p.cost?.runs10k.length ?? 0}/3 runs done)` : '');
     lines.push(`| ${NAMES[p.id] ?? p.id}${ready} | ${p.version} | ${kb(size.gzip)}${extra} | ${us(p.cost?.median1k)} | ${us(p.cost?.median10k)}${cut} | ${p.error ? `error: ${p.error}` : offHost} |`);
   }
   lines.push('');
@@ -71,7 +75,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('|---|---|---|---|');
   lines.push(`| tracker size | ≤ 12 KB gzip | ${kb(tracker.gzip)} (official SDK ${kb(r.sizes.peers.find((p) => p.id === 'trodo')?.gzip ?? 0)} minified) | ${yes(tracker.gzip <= 12 * 1024)} |`);
   lines.push(`| track() per call | ≤ 5 µs median | ${us(r.ours.cost.median1k)} (1k), ${us(r.ours.cost.median10k)} (10k) | ${yes(Math.max(r.ours.cost.median1k, r.ours.cost.median10k) <= 5)} |`);
-  lines.push(`| track() vs fastest peer | < ⅓ of ${fastestPeerId} (${us(fastestPeer)}) = ${us(fastestPeer / 3)} | ${us(r.ours.cost.median1k)} = ${((r.ours.cost.median1k / fastestPeer) * 100).toFixed(0)} % of it | ${yes(r.ours.cost.median1k < fastestPeer / 3)} |`);
+  lines.push(`| track() vs fastest peer (that sent anything) | < ⅓ of ${fastestPeerId} (${us(fastestPeer)}) = ${us(fastestPeer / 3)} | ${us(r.ours.cost.median1k)} = ${((r.ours.cost.median1k / fastestPeer) * 100).toFixed(0)} % of it | ${yes(r.ours.cost.median1k < fastestPeer / 3)} |`);
   lines.push(`| main-thread time, 1 000 events until acked | ≤ 50 ms | ${ms(r.mainThread.medianTaskMs)} | ${yes(r.mainThread.medianTaskMs <= 50)} |`);
   lines.push(`| throughput page → collector | ≥ 5 000 events/s, zero loss | ${d.eventsPerSecond.toFixed(0)} events/s, ${d.events - d.received} lost | ${yes(d.eventsPerSecond >= 5000 && d.received === d.events)} |`);
   lines.push(`| requests | ≤ 20 per 1 000 events | ${d.requestsPer1000.toFixed(1)} | ${yes(d.requestsPer1000 <= 20)} |`);
