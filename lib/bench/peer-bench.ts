@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { harness } from './harness';
 import type { PeerBundle } from './peers';
 import { sleep } from './stats';
-import { measureTrackCost, pauseFor, type TrackCost } from './track-cost';
+import { emptyCost, measureTrackCost, pauseFor, type TrackCost } from './track-cost';
 
 /**
  * Makes the page look like a person's browser: navigator.webdriver false, and no
@@ -15,11 +15,16 @@ const LOOK_HUMAN = () => {
   Object.defineProperty(Navigator.prototype, 'userAgent', { get: () => ua, configurable: true });
 };
 
+/** Wall-clock limit per peer: an SDK whose cost grows with its queue could otherwise hold the bench for many minutes. */
+export const PEER_LIMIT_MS = 90_000;
+
 export interface PeerResult {
   id: string;
   version: string;
   ready: boolean;
   cost: TrackCost | null;
+  /** The runs did not all finish within PEER_LIMIT_MS; the figures are of the runs that did. */
+  timedOut?: boolean;
   /** Requests the sink (the peer's API host, on loopback) received during the measurement. */
   sinkRequests: number;
   error?: string;
@@ -37,13 +42,15 @@ export async function measurePeer(context: BrowserContext, siteUrl: string, sink
   const { id } = bundle.peer;
   sink.reset();
   const { page, ready } = await openPeer(context, siteUrl, sink.url, id, true);
+  const cost = emptyCost();
   try {
-    const cost = await measureTrackCost(page, id, pauseFor);
-    return { id, version: bundle.version, ready, cost, sinkRequests: sink.requests() };
+    const finished = await Promise.race([measureTrackCost(page, id, pauseFor, cost).then(() => true), sleep(PEER_LIMIT_MS).then(() => false)]);
+    return { id, version: bundle.version, ready, cost, timedOut: !finished, sinkRequests: sink.requests() };
   } catch (error) {
-    return { id, version: bundle.version, ready, cost: null, sinkRequests: sink.requests(), error: String(error) };
+    return { id, version: bundle.version, ready, cost, sinkRequests: sink.requests(), error: String(error) };
   } finally {
-    await page.close();
+    // A page still busy in a loop may not answer a polite close.
+    await Promise.race([page.close({ runBeforeUnload: false }), sleep(5000)]).catch(() => {});
   }
 }
 
