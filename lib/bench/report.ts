@@ -65,7 +65,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| page load (navigation → load event), median of 10 | ${ms(r.pageLoad.medianWith)} with, ${ms(r.pageLoad.medianWithout)} without: **${r.pageLoad.added >= 0 ? '+' : ''}${ms(r.pageLoad.added)}** |`);
   lines.push(`| page JS heap, 10 000 events | ${kb(d.heap.before)} before → ${kb(d.heap.afterCalls)} right after the calls (no GC) → ${kb(d.heap.afterDrain)} once delivered (GC): **${kb(d.heap.afterDrain - d.heap.before)}** retained |`);
   const q = r.queue;
-  lines.push(`| extension storage with ${q.events} events queued (held: no site id) + history | ${mb(q.storageAfter.usage)} (${mb(q.storageAfter.usage - q.storageBefore.usage)} more than before queueing; IndexedDB ${q.storageAfter.indexedDB === null ? 'n/a' : mb(q.storageAfter.indexedDB)}) |`);
+  lines.push(`| extension storage with ${q.events} events queued (held: no site id) + history | ${mb(q.storageAfter.usage)} (${mb(q.storageAfter.usage - q.storageBefore.usage)} against before queueing, which already held a 10 000-record history; IndexedDB ${q.storageAfter.indexedDB === null ? 'n/a' : mb(q.storageAfter.indexedDB)}) |`);
   lines.push(`| service worker JS heap (after GC) with the queue full | ${q.workerHeap ? mb(q.workerHeap.usedSize) : `n/a (${q.workerHeapError ?? 'worker not found'})`} |`);
   lines.push(`| popup: open → list rendered, ${r.popup.history} events in history | ${ms(r.popup.medianMs)} median of 3 — renders **${r.popup.rows}** rows (the worker's snapshot holds the newest ${r.popup.snapshotLimit}) |`);
   lines.push('');
