@@ -19,11 +19,23 @@ export function findChromium(): string {
   return found;
 }
 
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 export interface LaunchOptions {
   extensionDir?: string;
   /** Reuse a profile (e.g. to restart the browser); a fresh one by default. */
   profileDir?: string;
   headless?: boolean;
+  /** More Chromium flags (the bench adds one that keeps all traffic on loopback). */
+  args?: string[];
 }
 
 /** Chromium with the unpacked extension loaded, its id, and its service worker. */
@@ -36,20 +48,21 @@ export async function launchWithExtension(options: LaunchOptions = {}) {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: findChromium(),
     headless: options.headless ?? true,
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...CHROMIUM_ARGS, ...(options.args ?? [])],
   });
   const worker = await serviceWorker(context);
   return { context, worker, extensionId: new URL(worker.url()).host, profileDir };
+}
+
+/** The same Chromium, flags and kind of profile, without the extension: the control in comparisons. */
+export async function launchWithoutExtension(options: Omit<LaunchOptions, 'extensionDir'> = {}) {
+  const profileDir = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'trodo-qa-profile-')));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: findChromium(),
+    headless: options.headless ?? true,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
+  return { context, profileDir };
 }
 
 export async function serviceWorker(context: BrowserContext): Promise<Worker> {

@@ -1,0 +1,38 @@
+import type { Delivery } from './delivery';
+import type { Machine } from './machine';
+import type { MainThread } from './main-thread';
+import type { PageLoad } from './page-load';
+import type { PeerResult, WebdriverFinding } from './peer-bench';
+import type { PopupRender } from './popup';
+import type { ChunkSize } from './sizes';
+import type { TrackCost } from './track-cost';
+
+/** Everything one `npm run bench` measured; written to bench-results/latest.json. */
+export interface BenchResults {
+  machine: Machine;
+  durationS: number;
+  /** Extension settings in force (defaults, apart from host and site id). */
+  settings: { batchSize: number; flushIntervalMs: number };
+  sizes: {
+    chunks: (ChunkSize & { budget: number | null })[];
+    officialUmd: { file: string; raw: number; gzip: number };
+    peers: { id: string; packageName: string; version: string; raw: number; gzip: number }[];
+  };
+  ours: { cost: TrackCost };
+  peers: PeerResult[];
+  webdriver: WebdriverFinding;
+  delivery: Delivery;
+  pageLoad: PageLoad;
+  mainThread: MainThread;
+  queue: {
+    events: number;
+    /** navigator.storage.estimate() of the extension origin, bytes. */
+    storageBefore: { usage: number; indexedDB: number | null };
+    storageAfter: { usage: number; indexedDB: number | null };
+    workerHeap: { usedSize: number; totalSize: number } | null;
+    workerHeapError?: string;
+  };
+  popup: PopupRender & { snapshotLimit: number; history: number };
+  /** Requests to hosts other than loopback, by host: answered locally or blocked, never sent. */
+  offLoopback: { extensionBrowser: Record<string, number>; peerBrowser: Record<string, number> };
+}

@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCollector } from '../collector/server';
+import { EXTENSION_DIR, launchWithExtension, launchWithoutExtension } from '../demo/browser';
+import { startSiteServer } from '../demo/site-server';
+import { defaultSettings } from '../settings';
+import { HISTORY_LIMIT, SNAPSHOT_LIMIT } from '../worker/service';
+import { GZIP_BUDGETS } from './budgets';
+import { measureDelivery } from './delivery';
+import { configure, extensionPage, storageEstimate, workerHeap } from './extension';
+import { harness } from './harness';
+import { describeMachine } from './machine';
+import { measureMainThread } from './main-thread';
+import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
+import { measurePageLoad } from './page-load';
+import { measurePeer, officialUnderAutomation } from './peer-bench';
+import { PEERS, bundlePeer, officialUmdSize } from './peers';
+import { measurePopup } from './popup';
+import { renderMarkdown } from './report';
+import type { BenchResults } from './results';
+import { startSink as startSinkServer } from './sink';
+import { chunkSizes } from './sizes';
+import { waitUntil } from './stats';
+import { measureTrackCost, pauseFor } from './track-cost';
+
+/**
+ * `npm run bench`: builds the extension, then measures it and the peers side by side on
+ * this machine and one fixture page; prints a markdown table and writes
+ * bench-results/latest.json and bench-results/README.md. All traffic stays on 127.0.0.1.
+ */
+const OUT = 'bench-results';
+const SITE = join(OUT, '.site');
+const started = Date.now();
+const log = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+
+const machine = describeMachine();
+log(`${machine.cores} cores · ${machine.cpu} · ${machine.chromium} · Node ${machine.node} · load ${machine.loadAtStart}`);
+
+log('building the extension (npx wxt build)…');
+const build = spawnSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WXT_TRODO_API_HOST: '', WXT_TRODO_SITE_ID: '', WXT_TRODO_SITES: '' } });
+if (build.status !== 0) throw new Error('wxt build failed');
+const chunks = chunkSizes(EXTENSION_DIR).map((c) => ({ ...c, budget: GZIP_BUDGETS[c.chunk] ?? null }));
+
+log('bundling the peers (esbuild, minified IIFE)…');
+rmSync(SITE, { recursive: true, force: true });
+mkdirSync(join(SITE, 'peers'), { recursive: true });
+cpSync(fileURLToPath(new URL('./site', import.meta.url)), SITE, { recursive: true });
+const bundles = [];
+for (const peer of PEERS) {
+  const bundle = await bundlePeer(peer);
+  writeFileSync(join(SITE, 'peers', `${peer.id}.js`), bundle.code);
+  bundles.push(bundle);
+}
+
+const collector = await startCollector();
+const sink = await startSinkServer();
+const site = await startSiteServer(SITE);
+const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
+const plain = await launchWithoutExtension({ args: [LOOPBACK_ONLY_ARG] });
+const extGuard = await guardNetwork(ext.context);
+const plainGuard = await guardNetwork(plain.context);
+const settings = defaultSettings();
+await configure(ext.context, { apiHost: collector.url, siteId: 'bench-site' });
+
+try {
+  log('page load with and without the extension (median of 10)…');
+  const pageLoad = await measurePageLoad(ext.context, plain.context, `${site.url}/load.html`);
+
+  const received = () => collector.events().filter((e) => e.event.event_name === 'bench_event').length;
+
+  log('main-thread time for 1 000 events until acked (CDP Performance), 3 runs…');
+  const page = await ext.context.newPage();
+  await page.goto(`${site.url}/bench.html`);
+  const h = harness(page);
+  if (!(await h.ready())) throw new Error('window.Trodo did not become ready');
+  await h.loopUntilAcked(200, 'mainthread-warmup');
+  const mainThread = await measureMainThread(ext.context, page);
+  await waitUntil(() => received() >= 3200, 120_000, 100);
+  await page.close();
+
+  log('end to end: 10 000 events to the collector…');
+  const deliveryPage = await ext.context.newPage();
+  await deliveryPage.goto(`${site.url}/bench.html`);
+  await harness(deliveryPage).ready();
+  const delivery = await measureDelivery(ext.context, deliveryPage, collector);
+  await deliveryPage.close();
+
+  log('queue footprint: 10 000 events held (no site id)…');
+  const extPage = await extensionPage(ext.context, ext.extensionId);
+  const storageBefore = await storageEstimate(extPage);
+  await configure(ext.context, { siteId: '' });
+  const heldPage = await ext.context.newPage();
+  await heldPage.goto(`${site.url}/bench.html`);
+  const held = harness(heldPage);
+  await held.ready();
+  await held.burst(10_000, 'held');
+  if (!(await held.untilAcked(10_000, 120_000))) throw new Error('held events were not all acked');
+  const storageAfter = await storageEstimate(extPage);
+  const cdp = await ext.context.newCDPSession(extPage);
+  let heap: BenchResults['queue']['workerHeap'] = null;
+  let workerHeapError: string | undefined;
+  try {
+    heap = await workerHeap(cdp, ext.extensionId);
+  } catch (error) {
+    workerHeapError = String(error);
+  }
+  await cdp.detach();
+
+  log('popup render with a full history…');
+  const history = HISTORY_LIMIT;
+  const popup = await measurePopup(ext.context, ext.extensionId, Math.min(SNAPSHOT_LIMIT, history));
+
+  // Still held: the worker stores and acks every event but sends none, so the drain of
+  // 35 000 events does not run under the later measurements. track() itself is the same.
+  log('our track(): 5 × 1 000 and 3 × 10 000 calls (events stored and acked, held)…');
+  // The same pause between runs as the peers get; the worker's ingest of earlier runs may
+  // still be going on (it is slow on a loaded machine), which only makes our figure worse.
+  const cost = await measureTrackCost(heldPage, 'ours', pauseFor);
+  await heldPage.close();
+  // The extension's backlog must not run under the peers' measurements.
+  await ext.context.close();
+
+  log('peers: the official SDK under automation…');
+  const webdriver = await officialUnderAutomation(plain.context, site.url, plainGuard.attempts);
+  const peers = [];
+  for (const bundle of bundles) {
+    log(`peer ${bundle.peer.id} ${bundle.version}: 5 × 1 000 and 3 × 10 000 calls…`);
+    peers.push(await measurePeer(plain.context, site.url, sink, bundle));
+  }
+
+  const results: BenchResults = {
+    machine,
+    durationS: Math.round((Date.now() - started) / 1000),
+    settings: { batchSize: settings.batchSize, flushIntervalMs: settings.flushIntervalMs },
+    sizes: {
+      chunks,
+      officialUmd: officialUmdSize(),
+      peers: bundles.map((b) => ({ id: b.peer.id, packageName: b.peer.packageName, version: b.version, raw: b.raw, gzip: b.gzip })),
+    },
+    ours: { cost },
+    peers,
+    webdriver,
+    delivery,
+    pageLoad,
+    mainThread,
+    queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
+    popup: { ...popup, snapshotLimit: SNAPSHOT_LIMIT, history },
+    offLoopback: { extensionBrowser: extGuard.attempts(), peerBrowser: plainGuard.attempts() },
+  };
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(OUT, 'README.md'), `# Latest benchmark\n\nProduced by \`npm run bench\`; the raw figures are in \`latest.json\` (not committed).\n\n${markdown}`);
+  console.log(`\n${markdown}`);
+  log(`done; wrote ${OUT}/latest.json and ${OUT}/README.md`);
+} finally {
+  await Promise.allSettled([ext.context.close(), plain.context.close()]);
+  await Promise.allSettled([collector.close(), sink.close(), site.close()]);
+}
