@@ -5,7 +5,8 @@
  * `npm run bench` reports against them.
  *
  * The MAIN-world tracker's budget is the product goal: every page pays for it. The others
- * are the size measured when they were set (2026-11-25) plus about 15 %, rounded up to
+ * are the size measured when they were last set (2026-11-25, after merging auto-capture,
+ * the fault matrix and the viewer) plus about 15 %, rounded up to
  * half a KiB, so that growth is a decision made here rather than an accident.
  */
 export const TRACKER_CHUNK = 'content-scripts/tracker.js';
@@ -13,13 +14,16 @@ export const TRACKER_CHUNK = 'content-scripts/tracker.js';
 const KiB = 1024;
 
 export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
-  [TRACKER_CHUNK]: 12 * KiB, // goal; measured 5.1 KiB
-  'content-scripts/bridge.js': 7 * KiB, // measured 5.7 KiB
-  'background.js': 11.5 * KiB, // measured 9.8 KiB
-  'chunks/viewer.js': 11 * KiB, // measured 9.4 KiB
-  'chunks/popup.js': 2.5 * KiB, // measured 1.8 KiB
+  [TRACKER_CHUNK]: 12 * KiB, // goal; measured 10.8 KiB with auto-capture
+  'content-scripts/bridge.js': 7 * KiB, // measured 5.9 KiB
+  'background.js': 15 * KiB, // measured 12.8 KiB (chunked store, fault matrix)
+  'chunks/viewer.js': 12 * KiB, // measured 10.1 KiB (Preact and the shared viewer code)
+  'chunks/Viewer.js': 8 * KiB, // measured 6.8 KiB (the popup and side panel UI)
+  'chunks/popup.js': 0.5 * KiB,
+  'chunks/sidepanel.js': 0.5 * KiB,
   'chunks/options.js': 2 * KiB, // measured 1.6 KiB
-  'assets/viewer.css': 2 * KiB, // measured 1.4 KiB
+  'assets/viewer.css': 2.5 * KiB, // measured 2.1 KiB
   'popup.html': 0.5 * KiB,
+  'sidepanel.html': 0.5 * KiB,
   'options.html': 0.5 * KiB,
 };
