@@ -5,6 +5,11 @@ import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
 
+/** The slice of the extension API the fixtures call inside the service worker. */
+declare const chrome: {
+  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+};
+
 export interface Extension {
   context: BrowserContext;
   id: string;
@@ -49,7 +54,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
       worker: () => serviceWorker(context),
       async configure(change) {
         const current = await withTimeout(
-          (await extension.worker()).evaluate(async () => (await chrome.storage.local.get('settings')).settings ?? {}),
+          (await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as object),
         );
         await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
       },
