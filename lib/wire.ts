@@ -54,7 +54,7 @@ export function toWireEvent(event: TrodoEvent): WireEvent {
     event_name: event.name,
     event_category: event.category,
     session_id: event.sessionId,
-    user_id: event.distinctId,
+    user_id: event.userId ?? event.distinctId,
     custom_properties: event.properties,
     auto_event_data: event.autoData ?? {},
     page_data: {

@@ -1,10 +1,11 @@
 import type { DeliveryState, HistoryRecord } from '../history';
 import type { Settings } from '../settings';
-import { bulkRequest } from '../wire';
+import { requestFor } from '../wire-calls';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff';
 import { classify } from './classify';
 import type { WorkerStore } from './store';
-import type { Transport } from './transport';
+import type { HttpResult, Transport } from './transport';
+import { takeBatch } from './calls';
 
 export type FlushTrigger = 'size' | 'timer' | 'alarm' | 'start' | 'manual' | 'settings';
 
@@ -20,6 +21,8 @@ export interface FlusherDeps {
   /** Records whose delivery status changed. */
   onRecords: (records: HistoryRecord[]) => void;
   onState: (state: DeliveryState) => void;
+  /** A batch was delivered (2xx), with the answer: identify's answer goes back to the page. */
+  onSent?: (records: HistoryRecord[], result: HttpResult) => void;
   backoff?: BackoffPolicy;
   maxAgeMs?: number;
 }
@@ -112,7 +115,8 @@ export function createFlusher(deps: FlusherDeps) {
     queuedSinceFlush = 0;
 
     for (;;) {
-      const head = await deps.store.head(limit);
+      // A call goes alone to its endpoint; plain events in bulk (see calls.ts).
+      const head = takeBatch(await deps.store.head(limit));
       if (head.length === 0) break;
       const now = deps.now();
       // Age counts from when the extension queued the event: `capturedAt` is the event's own
@@ -126,7 +130,7 @@ export function createFlusher(deps: FlusherDeps) {
       state.inFlight = true;
       publish();
       const batchId = deps.newBatchId();
-      const result = await deps.transport(bulkRequest(settings.apiHost, settings.siteId, head.map((r) => r.event)));
+      const result = await deps.transport(requestFor(settings.apiHost, settings.siteId, head.map((r) => r.event)));
       const outcome = classify(result, deps.now());
       const at = deps.now();
       const tried = head.map((r) => ({ ...r, attempts: r.attempts + 1, batchId, httpStatus: result.kind === 'response' ? result.status : undefined }));
@@ -136,6 +140,7 @@ export function createFlusher(deps: FlusherDeps) {
           failures = 0;
           state.lastSentAt = at;
           await settle(tried.map((r) => ({ ...r, status: 'sent', sentAt: at, lastError: undefined, nextAttemptAt: undefined })), 'sent');
+          deps.onSent?.(tried, result);
           break;
         case 'rejected': {
           // Drop what the server named; if it named none of these, the whole batch.
