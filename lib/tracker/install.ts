@@ -1,6 +1,7 @@
 import { createIdGenerator, randomUuid } from '../ids';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';
+import { createStateChannel } from './share';
 import { readPageData } from './page-data';
 import { createTracker, type TrackerApi } from './tracker';
 
@@ -32,6 +33,9 @@ export function installTracker(win: Window & typeof globalThis): void {
     schedule: (task) => win.queueMicrotask(task),
     debug,
     stringify: (value) => stringify(value),
+    share: createStateChannel(win),
+    env: () => ({ user_agent: win.navigator.userAgent, language: win.navigator.language }),
+    later: win.setTimeout.bind(win) as (task: () => void, ms: number) => void,
   });
   receive = tracker.receive;
 

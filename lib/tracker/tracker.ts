@@ -3,7 +3,8 @@ import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isReservedProperty
 import { isPlainObject } from '../json';
 import { CAPS, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
-import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
+import { createApi, type ApiDeps, type TrodoApi } from './api';
+import { isIdentity, newIdentity, type Identity } from './identity';
 import { createOutbox } from './outbox';
 import type { OutboxStore } from './outbox-store';
 
@@ -21,6 +22,10 @@ export interface TrackerDeps {
   schedule: (task: () => void) => void;
   debug: (message: string) => void;
   stringify: (value: unknown) => string;
+  /** Identity/session sharing between the origin's tabs, session-record environment, timers (see api.ts). */
+  share?: ApiDeps['share'];
+  env?: ApiDeps['env'];
+  later?: ApiDeps['later'];
 }
 
 export interface TrackOptions {
@@ -30,7 +35,7 @@ export interface TrackOptions {
 }
 
 /** The part of `window.Trodo` this module provides. */
-export interface TrackerApi {
+export interface TrackerApi extends TrodoApi {
   readonly version: string;
   track(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
   trackEvent(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
@@ -49,8 +54,8 @@ const RESOLVED = Promise.resolve();
 export function createTracker(deps: TrackerDeps) {
   const outbox = createOutbox(deps.store, deps.schedule, (error) => deps.debug(`outbox write failed; events are kept in memory until delivered (${String(error)})`));
   const unacked = new Map<string, TrodoEvent>();
-  /** Events tracked before identity loaded; stamped and queued, in order, once it has. */
-  let waiting: TrodoEvent[] | null = [];
+  /** Events (and API calls) made before identity loaded; stamped and queued, in order, once it has. */
+  let waiting: (TrodoEvent | (() => void))[] | null = [];
   let identity: Identity | null = null;
   let bridgeReady = false;
   let capture = true;
@@ -58,6 +63,14 @@ export function createTracker(deps: TrackerDeps) {
   let sendScheduled = false;
   let markReady!: () => void;
   const loaded = new Promise<void>((resolve) => (markReady = resolve));
+  const ext = createApi({
+    ...deps,
+    queue,
+    defer: (task) => (waiting ? waiting.push(task) : task()),
+    save: (state) => outbox.saveIdentity(state),
+    ready: () => loaded,
+    capture: () => capture,
+  });
 
   deps.store
     .load()
@@ -68,23 +81,24 @@ export function createTracker(deps: TrackerDeps) {
     .then(({ events, identity: stored }) => {
       identity = isIdentity(stored) ? stored : newIdentity(deps.newId, deps.now());
       outbox.saveIdentity(identity);
+      ext.loaded(identity);
       // Left by an earlier load that closed before the worker acknowledged them.
       for (const event of events) unacked.set(event.id, event);
       const early = waiting ?? [];
       waiting = null;
-      for (const event of early) accept(event);
+      for (const event of early) typeof event === 'function' ? event() : accept(event);
       // Events tracked during the load go out with the next microtask batch.
       if (bridgeReady) send(events);
       markReady();
     });
 
   function accept(event: TrodoEvent) {
-    const id = identity!;
-    touchSession(id, deps.now(), deps.newId);
-    event.sessionId = id.sessionId;
-    event.distinctId = id.distinctId;
+    // Session, ids and group memberships; false while tracking consent is withdrawn.
+    if (ext.stamp(event)) queue(event);
+  }
+
+  function queue(event: TrodoEvent) {
     outbox.put(event);
-    outbox.saveIdentity(id);
     unacked.set(event.id, event);
     toSend.push(event);
     if (!sendScheduled) {
@@ -173,18 +187,24 @@ export function createTracker(deps: TrackerDeps) {
         break;
       case 'ack':
         for (const id of message.ids) if (unacked.delete(id)) outbox.remove(id);
+        ext.acked(message.ids);
+        break;
+      case 'merge':
+        ext.merge(message.identifyId, message.distinctId);
         break;
     }
   }
 
-  const api: TrackerApi = {
+  const api = {
     version: VERSION,
     track,
     trackEvent: track,
     init: () => loaded,
     ready: () => loaded,
   };
-  return { api, receive, unacked };
+  // The identity, profile, group and consent methods (api.ts); its getters stay getters.
+  Object.defineProperties(api, Object.getOwnPropertyDescriptors(ext.api));
+  return { api: api as typeof api & TrackerApi, receive, unacked };
 }
 
 function eventCategory(options: TrackOptions | undefined, notes: string[]): string {
