@@ -105,7 +105,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     if (path.startsWith(CONTROL)) return control(req, res, path);
 
     const raw = await readBody(req, maxBody);
-    const siteId = header(req, SITE_ID_HEADER);
+    let siteId = header(req, SITE_ID_HEADER);
     const entry: ReceivedRequest = { at: Date.now(), method: req.method ?? '', path, siteId, body: undefined, status: 0 };
     const callId = header(req, CALL_ID_HEADER);
     if (callId) entry.callId = callId;
@@ -123,6 +123,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       return answer(400, { error: 'body is not JSON' });
     }
     entry.body = body;
+    // The official SDK posts session records without the header; the site id is in the body.
+    if (!siteId && path === PATHS.session && isPlainObject(body) && isPlainObject(body.sessionData) && typeof body.sessionData.site_id === 'string') {
+      siteId = entry.siteId = body.sessionData.site_id;
+    }
     const bulkEvents = path === PATHS.bulk && isPlainObject(body) && Array.isArray(body.events) ? body.events : null;
     entry.events = bulkEvents?.length;
 
