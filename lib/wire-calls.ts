@@ -1,6 +1,6 @@
 import type { TrodoEvent } from './event';
 import type { JsonObject } from './json';
-import { PATHS, SITE_ID_HEADER, bulkRequest, joinUrl, type HttpRequest } from './wire';
+import { PATHS, SITE_ID_HEADER, bulkRequest, joinUrl, utmOf, type HttpRequest } from './wire';
 
 /**
  * The wire format of everything that is not a plain event: session records, identity,
@@ -62,7 +62,8 @@ export function sessionRecord(event: TrodoEvent, siteId: string): JsonObject {
   const ended = num(p.ended_at);
   const last = num(p.last_activity) ?? event.time;
   const utm = utmOf(event.page.url);
-  const { screenWidth, screenHeight } = event.page;
+  const { screenWidth, screenHeight, path } = event.page;
+  const ua = typeof p.user_agent === 'string' ? p.user_agent : null;
   return {
     session_id: event.sessionId,
     site_id: siteId,
@@ -77,8 +78,8 @@ export function sessionRecord(event: TrodoEvent, siteId: string): JsonObject {
     is_bounce: ended === null || ended - started < 30_000,
     previous_session_id: null,
     time_since_last_session: null,
-    entry_page: event.page.path,
-    exit_page: null,
+    entry_page: path,
+    exit_page: path,
     referrer: event.page.referrer || 'direct',
     ip_address: null,
     city: null,
@@ -86,36 +87,46 @@ export function sessionRecord(event: TrodoEvent, siteId: string): JsonObject {
     country: '',
     latitude: null,
     longitude: null,
-    timezone: null,
+    timezone: typeof p.timezone === 'string' ? p.timezone : null,
     org: null,
     postal: null,
-    browser_name: null,
-    browser_version: null,
-    device_type: null,
-    os: null,
+    ...describeAgent(ua),
     resolution: `${screenWidth}x${screenHeight}`,
-    user_agent: typeof p.user_agent === 'string' ? p.user_agent : null,
+    user_agent: ua,
     language: typeof p.language === 'string' ? p.language : null,
     wallet_address: null,
-    wallet_type: null,
-    chain_name: null,
+    // The official SDK's words for "no wallet".
+    wallet_type: 'No Wallet Detected',
+    chain_name: 'Not Connected',
     is_web3_user: false,
     wallet_connected: false,
     ...utm,
-    visited_pages: [],
+    visited_pages: [{ path, timestamp: new Date(started).toISOString(), mountTime: started, unmountTime: null, duration: 0, isEntry: true, isExit: true }],
     active_time_ms: null,
   };
 }
 
-function utmOf(url: string): JsonObject {
-  let params: URLSearchParams | null = null;
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    // not a URL: no UTM parameters
+/**
+ * Browser, version, OS and device type from the user agent, done here rather than in the page
+ * (the tracker's size budget). Null when the agent is not recognised.
+ */
+export function describeAgent(ua: string | null): JsonObject {
+  const out: JsonObject = { browser_name: null, browser_version: null, device_type: null, os: null };
+  if (!ua) return out;
+  const browsers: [string, RegExp][] = [
+    ['Edge', /Edg(?:e|A|iOS)?\/([\d.]+)/], ['Opera', /OPR\/([\d.]+)/], ['Firefox', /(?:Firefox|FxiOS)\/([\d.]+)/],
+    ['Chrome', /(?:Chrome|CriOS)\/([\d.]+)/], ['Safari', /Version\/([\d.]+).*Safari/],
+  ];
+  for (const [name, pattern] of browsers) {
+    const match = pattern.exec(ua);
+    if (match) {
+      out.browser_name = name;
+      out.browser_version = match[1]!;
+      break;
+    }
   }
-  const out: JsonObject = {};
-  for (const key of ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id']) out[key] = params?.get(key) ?? null;
+  out.os = /Windows/.test(ua) ? 'Windows' : /iPhone|iPad|iPod/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Android/.test(ua) ? 'Android' : /CrOS/.test(ua) ? 'ChromeOS' : /Linux/.test(ua) ? 'Linux' : null;
+  out.device_type = /iPad|Tablet/.test(ua) ? 'tablet' : /Mobi|iPhone|Android/.test(ua) ? 'mobile' : 'desktop';
   return out;
 }
 

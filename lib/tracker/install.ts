@@ -34,7 +34,7 @@ export function installTracker(win: Window & typeof globalThis): void {
     debug,
     stringify: (value) => stringify(value),
     share: createStateChannel(win),
-    env: () => ({ user_agent: win.navigator.userAgent, language: win.navigator.language }),
+    env: () => ({ user_agent: win.navigator.userAgent, language: win.navigator.language, timezone: win.Intl.DateTimeFormat().resolvedOptions().timeZone }),
     later: win.setTimeout.bind(win) as (task: () => void, ms: number) => void,
   });
   receive = tracker.receive;
