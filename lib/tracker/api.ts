@@ -161,9 +161,10 @@ export function createApi(deps: ApiDeps) {
     if (started) {
       announce(s, s.sessionId, s.sessionStartedAt, s.lastActivityAt);
       deps.queue(item(s, 'session_start', {}, { kind: 'auto', category: 'session' }));
-      // Queue order is id order: the stamped item goes after what was just queued.
-      e.id = deps.eventId();
     }
+    // The worker's queue is in id order: an id taken now puts the item after what was just
+    // queued (session items) and after calls replayed before it. Nothing has seen the old id.
+    e.id = deps.eventId();
     e.sessionId = s.sessionId;
     e.distinctId = s.distinctId;
     e.userId = s.anonymousId;
