@@ -40,7 +40,7 @@ test('reserved property names are stripped; category defaults to "custom" and ca
     window.Trodo!.track('order_backfilled', {}, { timestamp: '2026-01-02T03:04:05.000Z' });
   });
 
-  const events = await received(collector, 3);
+  const events = await received(collector, 3, (e) => e.event.event_type === 'custom');
   const byName = Object.fromEntries(events.map((e) => [e.event.event_name, e.event]));
   expect(byName.checkout_started!.custom_properties).toEqual({ plan: 'pro', seats: 3 });
   expect(byName.checkout_started!.page_data.current_url).toBe(`${site.url}/index.html`);
@@ -70,7 +70,7 @@ test('bad input is handled in the page without throwing, and nothing invalid is 
     }
   });
   expect(threw).toBe(false);
-  const events = await received(collector, 2);
+  const events = await received(collector, 2, (e) => e.event.event_type === 'custom');
   expect(events.map((e) => e.event.event_name).sort()).toEqual(['after_bad_input', 'weird_props']);
   const weird = events.find((e) => e.event.event_name === 'weird_props')!.event;
   expect(weird.custom_properties).toEqual({ cyclic: { name: 'loop' }, big: '10', nan: null, when: '1970-01-01T00:00:00.000Z' });
