@@ -184,7 +184,7 @@ export function createApi(deps: ApiDeps) {
     new Promise((resolve) =>
       deps.defer(() => {
         try {
-          if (!deps.capture()) return void resolve({ success: false, error: 'capture is switched off in the Trodo QA extension' });
+          if (!deps.capture()) return void resolve({ success: false, error: 'capture is off in the Trodo QA extension' });
           const s = state!;
           const it = item(s, op.replace(/\//g, '.'), args, { call: op });
           if (!stamp(it)) return void resolve({ success: false, error: 'tracking consent is withdrawn' });
@@ -217,7 +217,7 @@ export function createApi(deps: ApiDeps) {
     },
     identify(identifyId: string) {
       if (typeof identifyId !== 'string' || !identifyId.trim() || identifyId.length > 255) {
-        return fail('identify needs a non-empty string of at most 255 characters');
+        return fail('identify: id must be a string of 1-255 characters');
       }
       const id = identifyId.trim();
       // Sent with the distinct id from before; later items carry the identified one.
@@ -228,7 +228,7 @@ export function createApi(deps: ApiDeps) {
         if (s.announced === s.sessionId) endSession(s, { id: s.sessionId, startedAt: s.sessionStartedAt, lastActivityAt: s.lastActivityAt });
         it.id = deps.eventId();
         // The body names the new anonymous distinct id and the session it was called in.
-        it.distinctId = s.distinctId = anonDistinctId(s.anonymousId, deps.now(), deps.newId);
+        it.distinctId = s.distinctId = anonDistinctId(s.anonymousId, deps.now());
         s.sessionId = deps.newId();
         s.sessionStartedAt = s.lastActivityAt = deps.now();
         delete s.groups;

@@ -29,7 +29,7 @@ type ProfileOp = 'set' | 'set_once' | 'union' | 'remove' | 'unset' | 'increment'
  * later event's properties, as the official SDK does.
  */
 export function createGroups(call: Call, fail: Fail, clean: (value: unknown) => Json, guard: <T extends object>(o: T) => T): Groups {
-  const bad = () => fail('groups: groupKey and groupId must be non-empty strings');
+  const bad = () => fail('groupKey and groupId must be non-empty strings');
   return {
     set_group: (groupKey, groupId) =>
       isKey(groupKey) && (isKey(groupId) || (Array.isArray(groupId) && groupId.length > 0 && groupId.every(isKey)))
@@ -57,7 +57,7 @@ export function createGroups(call: Call, fail: Fail, clean: (value: unknown) => 
       }
       const p = (op: ProfileOp, args: Record<string, Json>) => call(`groups/profile/${op}`, { groupKey, groupId, ...args });
       const props = (op: 'set' | 'set_once') => (properties: unknown) =>
-        isPlainObject(properties) ? p(op, { properties: clean(properties) }) : fail('group: properties must be an object');
+        isPlainObject(properties) ? p(op, { properties: clean(properties) }) : fail('properties must be an object');
       return guard<GroupRef>({
         set: props('set'),
         set_once: props('set_once'),
@@ -65,7 +65,7 @@ export function createGroups(call: Call, fail: Fail, clean: (value: unknown) => 
         remove: (listName, value) => p('remove', { listName, values: clean([value]) }),
         unset: (property) => p('unset', { property }),
         increment: (property, value = 1) =>
-          typeof value === 'number' && Number.isFinite(value) ? p('increment', { property, value }) : fail('group.increment needs a finite number'),
+          typeof value === 'number' && Number.isFinite(value) ? p('increment', { property, value }) : fail('increment: number needed'),
         append: (property, value) => p('append', { property, value: clean(value) }),
         delete: () => p('delete', {}),
       });

@@ -23,12 +23,15 @@ export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 
 export function newIdentity(newId: () => string, now: number): Identity {
   const anonymousId = newId();
-  return { anonymousId, distinctId: anonDistinctId(anonymousId, now, newId), sessionId: newId(), sessionStartedAt: now, lastActivityAt: now };
+  return { anonymousId, distinctId: anonDistinctId(anonymousId, now), sessionId: newId(), sessionStartedAt: now, lastActivityAt: now };
 }
 
-/** An anonymous distinct id in the official SDK's form, `anon_{time}_{userId}_{uuid}`. */
-export function anonDistinctId(userId: string, now: number, newId: () => string): string {
-  return `anon_${now}_${userId}_${newId()}`;
+/**
+ * An anonymous distinct id in the official SDK's form, `anon_{time}_{userId}_{random}`. The
+ * random part is not from `newId`, so that creating an identity takes the same ids as before.
+ */
+export function anonDistinctId(userId: string, now: number): string {
+  return `anon_${now}_${userId}_${Math.random().toString(36).slice(2, 12)}`;
 }
 
 /**

@@ -26,20 +26,20 @@ export const isKey = (value: unknown): value is string => typeof value === 'stri
  */
 export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => Json, forget: Parameters<Call>[2]): People {
   const props = (op: 'people/set' | 'people/set_once') => (properties: unknown) =>
-    isPlainObject(properties) ? call(op, { properties: clean(properties) }) : fail(`people: properties must be an object`);
+    isPlainObject(properties) ? call(op, { properties: clean(properties) }) : fail('properties must be an object');
   // The official SDK insists on an array; a single value is accepted here and sent as [value].
   const list = (op: 'people/append' | 'people/union' | 'people/remove') => (key: unknown, values: unknown) =>
-    isKey(key) ? call(op, { key, values: clean(Array.isArray(values) ? values : [values]) }) : fail(`people: key must be a non-empty string`);
+    isKey(key) ? call(op, { key, values: clean(Array.isArray(values) ? values : [values]) }) : fail('key must be a non-empty string');
   const setOnce = props('people/set_once');
 
   function increment(key: unknown, amount: unknown = 1): Promise<Result> {
     if (isPlainObject(key)) {
       // The official SDK takes one key per call; the object form becomes one call per key.
       const entries = Object.entries(key);
-      if (!entries.length) return fail('people.increment: the object has no keys');
+      if (!entries.length) return fail('increment: no keys');
       return Promise.all(entries.map(([k, n]) => increment(k, n))).then((all) => all.find((r) => !r.success) ?? { success: true });
     }
-    if (!isKey(key) || typeof amount !== 'number' || !Number.isFinite(amount)) return fail('people.increment needs a key and a finite number');
+    if (!isKey(key) || typeof amount !== 'number' || !Number.isFinite(amount)) return fail('increment: key and number needed');
     return call('people/increment', { key, amount });
   }
 
@@ -50,7 +50,7 @@ export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => 
     unset: (keys) =>
       isKey(keys) || (Array.isArray(keys) && keys.length > 0 && keys.every(isKey))
         ? call('people/unset', { keys } as JsonObject)
-        : fail('people.unset needs a key or a list of keys'),
+        : fail('unset: key or keys needed'),
     increment: increment as People['increment'],
     append: list('people/append'),
     union: list('people/union'),
@@ -58,7 +58,7 @@ export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => 
     trackCharge: (amount, properties) =>
       typeof amount === 'number' && Number.isFinite(amount)
         ? call('people/track_charge', { amount, properties: clean(properties ?? {}) })
-        : fail('people.trackCharge needs a finite number'),
+        : fail('trackCharge: number needed'),
     clearCharges: () => call('people/clear_charges', {}),
     deleteUser: () => call('people/delete_user', {}, forget),
   };

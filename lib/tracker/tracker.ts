@@ -203,7 +203,11 @@ export function createTracker(deps: TrackerDeps) {
     ready: () => loaded,
   };
   // The identity, profile, group and consent methods (api.ts); its getters stay getters.
-  Object.defineProperties(api, Object.getOwnPropertyDescriptors(ext.api));
+  // init stays this module's, and also hands its options to api.ts (siteId).
+  const { init: keepOptions, ...methods } = Object.getOwnPropertyDescriptors(ext.api);
+  Object.defineProperties(api, methods);
+  const baseInit = api.init as (options?: unknown) => Promise<void>;
+  api.init = (options?: unknown) => (void keepOptions!.value!(options as never), baseInit(options));
   return { api: api as typeof api & TrackerApi, receive, unacked };
 }
 

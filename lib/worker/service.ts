@@ -73,7 +73,7 @@ export function createWorkerService(deps: ServiceDeps) {
     backoff: deps.backoff,
     onSent: (records, result) => {
       const answer = answerFor(records, result);
-      if (answer) for (const port of bridges) if (senderOrigin(port.sender) === answer.origin) post(port, answer.message);
+      if (answer) for (const port of bridges.keys()) if (senderOrigin(port.sender) === answer.origin) post(port, answer.message);
     },
   });
 

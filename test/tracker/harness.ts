@@ -2,7 +2,8 @@ import type { PageData, TrodoEvent } from '../../lib/event';
 import { createIdGenerator, randomUuid } from '../../lib/ids';
 import type { Identity } from '../../lib/tracker/identity';
 import { memoryOutboxStore } from '../../lib/tracker/outbox-store';
-import { createTracker } from '../../lib/tracker/tracker';
+import type { BridgeMessage } from '../../lib/protocol';
+import { createTracker, type TrackerDeps } from '../../lib/tracker/tracker';
 
 export const PAGE: PageData = {
   url: 'https://shop.test/pricing?utm_source=ads', path: '/pricing', title: 'Pricing', referrer: null,
@@ -47,8 +48,11 @@ export function trackerHarness(options: { store?: ReturnType<typeof memoryOutbox
     stringify: JSON.stringify,
     share: options.share,
     env: () => ({ user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0.0.0 Safari/537.36', language: 'en-US', timezone: 'UTC' }),
-  });
-  tracker.receive({ t: 'ready', capture: true });
+    // Auto-capture is not under test here (for when the tracker has it: the cast keeps this
+    // harness compiling before and after that lands).
+    startAuto: () => {},
+  } as TrackerDeps);
+  tracker.receive({ t: 'ready', capture: true, autoEvents: false } as BridgeMessage);
   const sent = () => posted.flatMap((m) => m.events ?? []);
   return {
     tracker,
