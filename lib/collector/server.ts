@@ -169,10 +169,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     }
     if (path === PATHS.identify) {
       // Like Trodo: the identified distinct id in the answer (the SDK adopts it).
+      // Without an identifyId there is nothing to name: a plain success, like the other routes.
       const identifyId = isPlainObject(body) && typeof body.identifyId === 'string' ? body.identifyId : null;
-      log(`${identifyId ? 200 : 400} ${path}`);
-      if (!identifyId) return answer(400, { success: false, error: 'identifyId is required' });
-      return answer(200, { success: true, merged: false, distinctId: identifiedDistinctId(identifyId) });
+      log(`200 ${path}`);
+      return answer(200, identifyId ? { success: true, merged: false, distinctId: identifiedDistinctId(identifyId) } : { success: true });
     }
     if (path === PATHS.event || path.startsWith('/api/sdk/') || path === '/api/utm-events') {
       log(`200 ${path}`);
