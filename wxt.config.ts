@@ -13,7 +13,12 @@ const sites = (process.env.WXT_TRODO_SITES ?? '')
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    // Terser with two passes makes the page tracker, which every page pays for, a few
+    // percent smaller than esbuild's minifier does.
+    build: { minify: 'terser', terserOptions: { compress: { passes: 2 } } },
+  }),
   manifest: ({ browser }) => ({
     name: 'Trodo QA',
     description: 'Puts a Trodo tracker into pages under test, delivers every event durably and shows what became of it.',

@@ -1,4 +1,5 @@
 import type { JsonObject } from './json';
+import type { CallOp } from './wire-calls';
 
 /**
  * One captured event as it travels page → bridge → worker → viewer. Every field is set by
@@ -26,6 +27,17 @@ export interface TrodoEvent {
   page: PageData;
   /** What the tracker changed in the caller's input (stripped names, converted values). Never sent. */
   notes?: string[];
+  /**
+   * The device's user id, sent as `user_id` (the official SDK's persistent user id; the
+   * distinct id travels in the session record and identify). Absent: `distinctId` is sent.
+   */
+  userId?: string;
+  /**
+   * Set when this is not an event but an API call queued like one (identify, people.set,
+   * a session record, …): the operation. Its arguments are `properties`; `lib/wire-calls.ts`
+   * shapes the request. Calls share the queue so they stay in order with the events around them.
+   */
+  call?: CallOp;
 }
 
 /** Page context the tracker fills on every event; callers cannot override it. */

@@ -14,6 +14,7 @@ import type { DeliveryState, DeliveryStats, HistoryRecord } from './history';
 import { isUuid } from './ids';
 import { isPlainObject } from './json';
 import type { Settings } from './settings';
+import { isCallOp } from './wire-calls';
 
 // ── page ⇄ bridge ─────────────────────────────────────────────────────────────
 
@@ -33,7 +34,9 @@ export type BridgeMessage =
    */
   | { t: 'ready'; capture: boolean; autoEvents: boolean }
   /** These events are committed in the worker's queue and may leave the page outbox. */
-  | { t: 'ack'; ids: string[] };
+  | { t: 'ack'; ids: string[] }
+  /** Trodo answered identify(identifyId) with this distinct id (a merge, or its own form of the id). */
+  | { t: 'merge'; identifyId: string; distinctId: string };
 
 export const CAPS = {
   /** Bytes of one page message (its JSON text). */
@@ -94,6 +97,8 @@ export function trodoEventProblem(value: unknown): string | null {
   for (const key of ['autoData', 'element'] as const) {
     if (value[key] !== undefined && !isPlainObject(value[key])) return `${key} must be an object`;
   }
+  if (value.call !== undefined && !isCallOp(value.call)) return 'call is not a known operation';
+  if (value.userId !== undefined && (typeof value.userId !== 'string' || value.userId.length > CAPS.idLength)) return 'userId must be a short string';
   const pageProblem = pageDataProblem(value.page);
   if (pageProblem) return pageProblem;
   if (value.notes !== undefined) {
@@ -125,7 +130,9 @@ export type BridgeToWorker = { type: 'events'; events: TrodoEvent[] };
 
 export type WorkerToBridge =
   | { type: 'ack'; ids: string[] }
-  | { type: 'config'; capture: boolean; autoEvents: boolean };
+  | { type: 'config'; capture: boolean; autoEvents: boolean }
+  /** Trodo's answer to an identify call from this origin; the bridge passes it to the page. */
+  | { type: 'merge'; identifyId: string; distinctId: string };
 
 // ── viewer ⇄ worker ───────────────────────────────────────────────────────────
 

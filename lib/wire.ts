@@ -43,6 +43,8 @@ export interface WireEvent {
     dpi: number;
   };
   element_data?: JsonObject;
+  /** The official SDK's per-event session context: UTM parameters of the page, referrer, wallet. */
+  override_data?: JsonObject;
 }
 
 export function toWireEvent(event: TrodoEvent): WireEvent {
@@ -54,7 +56,7 @@ export function toWireEvent(event: TrodoEvent): WireEvent {
     event_name: event.name,
     event_category: event.category,
     session_id: event.sessionId,
-    user_id: event.distinctId,
+    user_id: event.userId ?? event.distinctId,
     custom_properties: event.properties,
     auto_event_data: event.autoData ?? {},
     page_data: {
@@ -70,7 +72,21 @@ export function toWireEvent(event: TrodoEvent): WireEvent {
     },
   };
   if (event.element) wire.element_data = event.element;
+  wire.override_data = { wallet_address: null, is_web3_user: false, ...utmOf(page.url), referrer: page.referrer ?? 'direct' };
   return wire;
+}
+
+/** The six UTM parameters of a URL, null when absent (the official SDK's fields). */
+export function utmOf(url: string): JsonObject {
+  let params: URLSearchParams | null = null;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    // not a URL: no UTM parameters
+  }
+  const out: JsonObject = {};
+  for (const key of ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id']) out[key] = params?.get(key) ?? null;
+  return out;
 }
 
 export interface HttpRequest {

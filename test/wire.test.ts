@@ -14,6 +14,7 @@ describe('toWireEvent', () => {
       category: 'interaction',
       sessionId: 'sess-9',
       distinctId: 'user-42',
+      userId: 'device-7',
       properties: { plan: 'pro' },
       autoData: { selector: '#buy' },
       element: { tag: 'button', text: 'Buy' },
@@ -26,7 +27,8 @@ describe('toWireEvent', () => {
       event_name: 'element_click',
       event_category: 'interaction',
       session_id: 'sess-9',
-      user_id: 'user-42',
+      // user_id is the device id, as in the official SDK (the distinct id goes with identify).
+      user_id: 'device-7',
       custom_properties: { plan: 'pro' },
       auto_event_data: { selector: '#buy' },
       page_data: {
@@ -41,6 +43,8 @@ describe('toWireEvent', () => {
         dpi: PAGE.dpi,
       },
       element_data: { tag: 'button', text: 'Buy' },
+      // As the official SDK sends on every event; UTM values come from the page URL.
+      override_data: expect.objectContaining({ wallet_address: null, is_web3_user: false, referrer: PAGE.referrer }),
     } satisfies WireEvent);
   });
 

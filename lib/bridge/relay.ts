@@ -72,6 +72,9 @@ export function createRelay(deps: RelayDeps) {
         if (changed) toPage({ t: 'ready', ...config });
         break;
       }
+      case 'merge':
+        toPage({ t: 'merge', identifyId: message.identifyId, distinctId: message.distinctId });
+        break;
       case 'ack': {
         reconnects = 0;
         // Only ids of this page's own events ever go back to the page.

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isPlainObject } from '../json';
 import { PATHS, SITE_ID_HEADER, wireEventProblem, type WireEvent } from '../wire';
+import { CALL_ID_HEADER, identifiedDistinctId } from '../wire-calls';
 import { createFaultPlan, type Fault } from './faults';
 
 export interface CollectorOptions {
@@ -34,6 +35,9 @@ export interface ReceivedRequest {
   events?: number;
   accepted?: number;
   fault?: string;
+  /** X-Trodo-Call-Id of an /api/sdk/* call, and whether that id was seen before. */
+  callId?: string;
+  duplicate?: boolean;
 }
 
 export interface Collector {
@@ -42,6 +46,8 @@ export interface Collector {
   /** Accepted events, deduplicated by event_id, in arrival order. */
   events(): ReceivedEvent[];
   requests(): ReceivedRequest[];
+  /** Answered /api/sdk/* calls, first delivery of each call id only, in arrival order. */
+  calls(): ReceivedRequest[];
   /** Deliveries of an event_id already received. */
   duplicates(): number;
   faults(faults: Fault[], failRate?: number, failStatus?: number): void;
@@ -92,15 +98,17 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://collector').pathname;
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', `Content-Type, ${SITE_ID_HEADER}`);
+    res.setHeader('Access-Control-Allow-Headers', `Content-Type, ${SITE_ID_HEADER}, ${CALL_ID_HEADER}`);
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
     if (req.method === 'OPTIONS') return send(res, 204);
 
     if (path.startsWith(CONTROL)) return control(req, res, path);
 
     const raw = await readBody(req, maxBody);
-    const siteId = header(req, SITE_ID_HEADER);
+    let siteId = header(req, SITE_ID_HEADER);
     const entry: ReceivedRequest = { at: Date.now(), method: req.method ?? '', path, siteId, body: undefined, status: 0 };
+    const callId = header(req, CALL_ID_HEADER);
+    if (callId) entry.callId = callId;
     requests.push(entry);
     const answer = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
@@ -115,6 +123,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       return answer(400, { error: 'body is not JSON' });
     }
     entry.body = body;
+    // The official SDK posts session records without the header; the site id is in the body.
+    if (!siteId && path === PATHS.session && isPlainObject(body) && isPlainObject(body.sessionData) && typeof body.sessionData.site_id === 'string') {
+      siteId = entry.siteId = body.sessionData.site_id;
+    }
     const bulkEvents = path === PATHS.bulk && isPlainObject(body) && Array.isArray(body.events) ? body.events : null;
     entry.events = bulkEvents?.length;
 
@@ -157,6 +169,17 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       log(`${invalid.length ? 400 : 200} bulk ${bulkEvents.length} events: ${fresh} new, ${bulkEvents.length - fresh - invalid.length} duplicate, ${invalid.length} invalid · site ${siteId}`);
       if (invalid.length) return answer(400, { error: `${invalid.length} invalid events`, invalid, accepted: fresh });
       return answer(200, { success: true, accepted: fresh, duplicates: bulkEvents.length - fresh });
+    }
+    if (callId) {
+      entry.duplicate = requests.some((r) => r !== entry && r.callId === callId && r.status >= 200 && r.status < 300);
+      if (entry.duplicate) duplicates++;
+    }
+    if (path === PATHS.identify) {
+      // Like Trodo: the identified distinct id in the answer (the SDK adopts it).
+      // Without an identifyId there is nothing to name: a plain success, like the other routes.
+      const identifyId = isPlainObject(body) && typeof body.identifyId === 'string' ? body.identifyId : null;
+      log(`200 ${path}`);
+      return answer(200, identifyId ? { success: true, merged: false, distinctId: identifiedDistinctId(identifyId) } : { success: true });
     }
     if (path === PATHS.event || path.startsWith('/api/sdk/') || path === '/api/utm-events') {
       log(`200 ${path}`);
@@ -204,6 +227,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     port,
     events: () => [...received],
     requests: () => [...requests],
+    calls: () => requests.filter((r) => r.path.startsWith('/api/sdk/') && r.status >= 200 && r.status < 300 && !r.duplicate),
     duplicates: () => duplicates,
     faults: (faults, failRate, failStatus) => plan.set(faults, failRate, failStatus),
     reset() {

@@ -34,5 +34,6 @@ function isBridgeMessage(value: unknown): value is BridgeMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   if (m.t === 'ready') return typeof m.capture === 'boolean' && typeof m.autoEvents === 'boolean';
+  if (m.t === 'merge') return typeof m.identifyId === 'string' && typeof m.distinctId === 'string';
   return m.t === 'ack' && Array.isArray(m.ids) && m.ids.every((id) => typeof id === 'string');
 }

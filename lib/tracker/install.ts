@@ -2,6 +2,7 @@ import { createIdGenerator, randomUuid } from '../ids';
 import { startAutoEvents } from './auto';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';
+import { createStateChannel } from './share';
 import { readPageData } from './page-data';
 import { createTracker, type TrackerApi } from './tracker';
 
@@ -34,6 +35,9 @@ export function installTracker(win: Window & typeof globalThis): void {
     debug,
     stringify: (value) => stringify(value),
     startAuto: (emit, signal) => startAutoEvents(emit, signal, debug),
+    share: createStateChannel(win),
+    env: () => ({ user_agent: win.navigator.userAgent, language: win.navigator.language, timezone: win.Intl.DateTimeFormat().resolvedOptions().timeZone }),
+    later: win.setTimeout.bind(win) as (task: () => void, ms: number) => void,
   });
   receive = tracker.receive;
 

@@ -6,7 +6,8 @@ import { CAPS, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
 import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
 import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
-import { isIdentity, newIdentity, touchSession, type Identity } from './identity';
+import { createApi, type ApiDeps, type TrodoApi } from './api';
+import { isIdentity, newIdentity, type Identity } from './identity';
 import { createOutbox } from './outbox';
 import { MAX_OUTBOX_EVENTS, oldestOver } from './outbox-bound';
 import type { OutboxStore } from './outbox-store';
@@ -29,6 +30,10 @@ export interface TrackerDeps {
   startAuto: (emit: Emit, signal: AbortSignal) => void;
   /** Unacknowledged events kept at most; default MAX_OUTBOX_EVENTS. */
   maxOutbox?: number;
+  /** Identity/session sharing between the origin's tabs, session-record environment, timers (see api.ts). */
+  share?: ApiDeps['share'];
+  env?: ApiDeps['env'];
+  later?: ApiDeps['later'];
 }
 
 export interface TrackOptions {
@@ -46,7 +51,7 @@ export interface InitOptions extends AutoEventsOptions {
 const MAX_EARLY_AUTO = 200;
 
 /** The part of `window.Trodo` this module provides. */
-export interface TrackerApi extends AutoEventsApi {
+export interface TrackerApi extends AutoEventsApi, TrodoApi {
   readonly version: string;
   track(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
   trackEvent(eventName: string, properties?: object, options?: TrackOptions): Promise<void>;
@@ -65,8 +70,8 @@ const RESOLVED = Promise.resolve();
 export function createTracker(deps: TrackerDeps) {
   const outbox = createOutbox(deps.store, deps.schedule, (error) => deps.debug(`outbox write failed; events are kept in memory until delivered (${String(error)})`));
   const unacked = new Map<string, TrodoEvent>();
-  /** Events tracked before identity loaded; stamped and queued, in order, once it has. */
-  let waiting: TrodoEvent[] | null = [];
+  /** Events (and API calls) made before identity loaded; stamped and queued, in order, once it has. */
+  let waiting: (TrodoEvent | (() => void))[] | null = [];
   let identity: Identity | null = null;
   let bridgeReady = false;
   let capture = true;
@@ -81,6 +86,14 @@ export function createTracker(deps: TrackerDeps) {
   let sendScheduled = false;
   let markReady!: () => void;
   const loaded = new Promise<void>((resolve) => (markReady = resolve));
+  const ext = createApi({
+    ...deps,
+    queue,
+    defer: (task) => (waiting ? waiting.push(task) : task()),
+    save: (state) => outbox.saveIdentity(state),
+    ready: () => loaded,
+    capture: () => capture,
+  });
 
   deps.store
     .load()
@@ -91,24 +104,25 @@ export function createTracker(deps: TrackerDeps) {
     .then(({ events, identity: stored }) => {
       identity = isIdentity(stored) ? stored : newIdentity(deps.newId, deps.now());
       outbox.saveIdentity(identity);
+      ext.loaded(identity);
       // Left by an earlier load that closed before the worker acknowledged them.
       for (const event of events) unacked.set(event.id, event);
       bound();
       const early = waiting ?? [];
       waiting = null;
-      for (const event of early) accept(event);
+      for (const event of early) typeof event === 'function' ? event() : accept(event);
       // Events tracked during the load go out with the next microtask batch.
       if (bridgeReady) send(events);
       markReady();
     });
 
   function accept(event: TrodoEvent) {
-    const id = identity!;
-    touchSession(id, deps.now(), deps.newId);
-    event.sessionId = id.sessionId;
-    event.distinctId = id.distinctId;
+    // Session, ids and group memberships; false while tracking consent is withdrawn.
+    if (ext.stamp(event)) queue(event);
+  }
+
+  function queue(event: TrodoEvent) {
     outbox.put(event);
-    outbox.saveIdentity(id);
     unacked.set(event.id, event);
     bound();
     toSend.push(event);
@@ -177,7 +191,9 @@ export function createTracker(deps: TrackerDeps) {
       }
       const notes: string[] = [];
       const event: TrodoEvent = {
-        id: deps.eventId(),
+        // Stamping gives the event its id in this same call; one that must wait for the
+        // state to load gets one now, replaced (before anything has seen it) when stamped.
+        id: waiting ? deps.eventId() : '',
         time: eventTime(options, notes, deps.now),
         kind: 'custom',
         name: eventName,
@@ -210,7 +226,7 @@ export function createTracker(deps: TrackerDeps) {
       try {
         if (!autoConfig.shouldTrack(name)) return;
         const event: TrodoEvent = {
-          id: deps.eventId(),
+          id: waiting ? deps.eventId() : '',
           time: deps.now(),
           kind: 'auto',
           name,
@@ -268,11 +284,15 @@ export function createTracker(deps: TrackerDeps) {
         break;
       case 'ack':
         for (const id of message.ids) if (unacked.delete(id)) outbox.remove(id);
+        ext.acked(message.ids);
+        break;
+      case 'merge':
+        ext.merge(message.identifyId, message.distinctId);
         break;
     }
   }
 
-  const api: TrackerApi = {
+  const api = {
     version: VERSION,
     track,
     trackEvent: track,
@@ -287,7 +307,13 @@ export function createTracker(deps: TrackerDeps) {
     ready: () => loaded,
     ...autoConfig.api,
   };
-  return { api, receive, unacked };
+  // The identity, profile, group and consent methods (api.ts); its getters stay getters.
+  // init stays this module's, and also hands its options to api.ts (siteId).
+  const { init: keepOptions, ...methods } = Object.getOwnPropertyDescriptors(ext.api);
+  Object.defineProperties(api, methods);
+  const baseInit = api.init as (options?: unknown) => Promise<void>;
+  api.init = (options?: unknown) => (void keepOptions!.value!(options as never), baseInit(options));
+  return { api: api as typeof api & TrackerApi, receive, unacked };
 }
 
 function eventCategory(options: TrackOptions | undefined, notes: string[]): string {

@@ -1,10 +1,12 @@
 import type { DeliveryState, HistoryRecord } from '../history';
 import type { Settings } from '../settings';
-import { bulkRequest, toWireEvent } from '../wire';
+import { toWireEvent } from '../wire';
+import { requestFor } from '../wire-calls';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff';
 import { classify } from './classify';
 import type { WorkerStore } from './store';
-import type { Transport } from './transport';
+import type { HttpResult, Transport } from './transport';
+import { takeBatch } from './calls';
 
 export type FlushTrigger = 'size' | 'timer' | 'alarm' | 'start' | 'manual' | 'settings';
 
@@ -20,6 +22,8 @@ export interface FlusherDeps {
   /** Records whose delivery status changed. */
   onRecords: (records: HistoryRecord[]) => void;
   onState: (state: DeliveryState) => void;
+  /** A batch was delivered (2xx), with the answer: identify's answer goes back to the page. */
+  onSent?: (records: HistoryRecord[], result: HttpResult) => void;
   /** Fixed policy for tests; by default backoff starts at 1 s and is capped by settings.maxBackoffMs. */
   backoff?: BackoffPolicy;
   maxAgeMs?: number;
@@ -120,7 +124,8 @@ export function createFlusher(deps: FlusherDeps) {
 
     for (;;) {
       busy.clear();
-      const head = await deps.store.head(limit);
+      // A call goes alone to its endpoint; plain events in bulk (see calls.ts).
+      const head = takeBatch(await deps.store.head(limit));
       if (head.length === 0) break;
       for (const record of head) busy.add(record.id);
       const now = deps.now();
@@ -141,7 +146,7 @@ export function createFlusher(deps: FlusherDeps) {
       state.inFlight = true;
       publish();
       const batchId = deps.newBatchId();
-      const result = await deps.transport(bulkRequest(settings.apiHost, settings.siteId, head.map((r) => r.event)), { timeoutMs: settings.requestTimeoutMs });
+      const result = await deps.transport(requestFor(settings.apiHost, settings.siteId, head.map((r) => r.event)), { timeoutMs: settings.requestTimeoutMs });
       const outcome = classify(result, deps.now());
       const at = deps.now();
       const tried = head.map((r) => ({ ...r, attempts: r.attempts + 1, batchId, httpStatus: result.kind === 'response' ? result.status : undefined }));
@@ -151,6 +156,7 @@ export function createFlusher(deps: FlusherDeps) {
           failures = 0;
           state.lastSentAt = at;
           await settle(tried.map((r) => ({ ...r, status: 'sent', sentAt: at, lastError: undefined, nextAttemptAt: undefined })), 'sent');
+          deps.onSent?.(tried, result);
           break;
         case 'rejected': {
           // Drop what the server named; if it named none of these, the whole batch.

@@ -5,6 +5,7 @@ import {
 } from '../protocol';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from './backoff';
+import { answerFor } from './calls';
 import { createFlusher } from './flusher';
 import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
 import type { Transport } from './transport';
@@ -73,6 +74,10 @@ export function createWorkerService(deps: ServiceDeps) {
     onRecords: viewers.records,
     onState: viewers.state,
     backoff: deps.backoff,
+    onSent: (records, result) => {
+      const answer = answerFor(records, result);
+      if (answer) for (const port of bridges.keys()) if (senderOrigin(port.sender) === answer.origin) post(port, answer.message);
+    },
   });
 
   function post(port: WorkerPort, message: WorkerToBridge | WorkerToViewer) {

@@ -15,16 +15,17 @@ test('the popup lists tracked events with their delivery status, live', async ({
     window.Trodo!.track('signup_completed', { plan: 'pro' });
     window.Trodo!.track('risk_flag_raised', { score: 0.82 }, { category: 'security' });
   });
-  await received(collector, 2);
+  await received(collector, 2, (e) => e.event.event_type === 'custom');
 
-  // Live: the popup was open before the events existed.
+  // Live: the popup was open before the events existed. The session's record and
+  // session_start come first (4 rows in all).
   const rows = popup.getByTestId('event-row');
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(4);
   await expect(rows.first()).toContainText('risk_flag_raised');
   await expect(rows.first()).toContainText('security');
   await expect(rows.nth(1)).toContainText('signup_completed');
   await expect(popup.getByTestId('event-status').first()).toHaveText('sent · HTTP 200');
-  await expect(popup.getByTestId('count-sent')).toContainText('2');
+  await expect(popup.getByTestId('count-sent')).toContainText('4');
 
   await rows.nth(1).click();
   const json = JSON.parse((await popup.getByTestId('detail-json').textContent())!);
@@ -73,9 +74,9 @@ test('without a site id events are captured and held, and the popup says why', a
 test('clear empties the list but keeps queued events, and capture off stops recording', async ({ collector, extension, sitePage, site }) => {
   await sitePage.goto(`${site.url}/index.html`);
   await sitePage.evaluate(() => window.Trodo!.track('before_clear'));
-  await received(collector, 1);
+  await received(collector, 1, (e) => e.event.event_name === 'before_clear');
   const popup = await extension.openPopup();
-  await expect(popup.getByTestId('event-row')).toHaveCount(1);
+  await expect(popup.getByTestId('event-row')).toHaveCount(3); // with the session record and session_start
   await popup.getByTestId('more').click();
   await popup.getByTestId('clear').click();
   await expect(popup.getByTestId('empty')).toBeVisible();
@@ -85,5 +86,5 @@ test('clear empties the list but keeps queued events, and capture off stops reco
   await sitePage.reload();
   await sitePage.evaluate(() => window.Trodo!.track('while_off'));
   await sitePage.waitForTimeout(1000);
-  expect(collector.events().map((e) => e.event.event_name)).toEqual(['before_clear']);
+  expect(collector.events().map((e) => e.event.event_name)).toEqual(['session_start', 'before_clear']);
 });

@@ -7,9 +7,9 @@ function ids() {
 }
 
 describe('identity and sessions', () => {
-  it('starts anonymous: distinct id = anonymous id, a fresh session', () => {
+  it('starts anonymous: an anonymous distinct id in the official SDK’s form, a fresh session', () => {
     const identity = newIdentity(ids(), 1000);
-    expect(identity).toEqual({ anonymousId: 'id-1', distinctId: 'id-1', sessionId: 'id-2', sessionStartedAt: 1000, lastActivityAt: 1000 });
+    expect(identity).toEqual({ anonymousId: 'id-1', distinctId: expect.stringMatching(/^anon_1000_id-1_[a-z0-9]+$/), sessionId: 'id-2', sessionStartedAt: 1000, lastActivityAt: 1000 });
     expect(isIdentity(identity)).toBe(true);
   });
 
@@ -40,6 +40,7 @@ describe('identity and sessions', () => {
   it('starts a new session after more than 30 minutes of inactivity', () => {
     const newId = ids();
     const identity = newIdentity(newId, 0);
+    const distinct = identity.distinctId;
     touchSession(identity, 10_000, newId);
     const later = 10_000 + SESSION_TIMEOUT_MS + 1;
     expect(touchSession(identity, later, newId)).toBe(true);
@@ -48,7 +49,7 @@ describe('identity and sessions', () => {
     expect(identity.lastActivityAt).toBe(later);
     // The visitor is the same person.
     expect(identity.anonymousId).toBe('id-1');
-    expect(identity.distinctId).toBe('id-1');
+    expect(identity.distinctId).toBe(distinct);
   });
 
   it('does not move last activity backwards when the clock does', () => {
