@@ -31,6 +31,7 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
       <span class="name">
         {event.name}
         {event.kind === 'auto' && <span class="tag">auto</span>}
+        {event.call && <span class="tag">call</span>}
         {warnings.length > 0 && (
           <span class="lint-badge" data-testid="lint-badge" title={warnings.map((w) => w.message).join('\n')}>
             ⚠ {warnings.length}

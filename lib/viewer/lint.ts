@@ -18,7 +18,8 @@ const LONG_STRING = 200;
 /** Warnings about one event on its own. Auto events are named by the tracker, so only custom ones are linted. */
 export function lintEvent(record: HistoryRecord): LintWarning[] {
   const { event } = record;
-  if (event.kind !== 'custom') return [];
+  // Auto events and SDK calls (identify, people.*, …) are named by the tracker, not by page code.
+  if (event.kind !== 'custom' || event.call) return [];
   const warnings: LintWarning[] = [];
   const words = splitWords(event.name);
   if (!SNAKE_CASE.test(event.name)) {
@@ -52,7 +53,7 @@ export interface NameSummary {
 export function lintByName(records: HistoryRecord[]): NameSummary[] {
   const groups = new Map<string, HistoryRecord[]>();
   for (const record of records) {
-    if (record.event.kind !== 'custom') continue;
+    if (record.event.kind !== 'custom' || record.event.call) continue;
     const list = groups.get(record.event.name);
     if (list) list.push(record);
     else groups.set(record.event.name, [record]);

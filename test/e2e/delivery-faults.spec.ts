@@ -110,6 +110,7 @@ test('responses slower than the timeout and dropped connections are retried: not
   expect(faults.map((f) => (f.drop ? 'drop' : f.delayMs ? 'slow' : 'none'))).toEqual(['slow', 'slow', 'drop', 'drop']);
 
   const popup = await extension.openPopup();
+  await popup.getByTestId('search').fill('slow_server');
   const statuses = popup.getByTestId('event-row').getByTestId('event-status');
   await expect(statuses).toHaveCount(10);
   for (const status of await statuses.all()) await expect(status).toHaveText(/^sent · HTTP 200/);

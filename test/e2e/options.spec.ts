@@ -32,6 +32,7 @@ test('the options page validates input with clear messages, and saved settings d
   expect(events.every((e) => e.siteId === 'from-options')).toBe(true);
   const bulk = collector.requests().filter((r) => r.path === '/api/events/bulk');
   expect(bulk.every((r) => (r.events ?? 0) <= 2)).toBe(true);
-  expect(collector.events().some((e) => e.event.event_type === 'auto')).toBe(false);
+  // Auto-capture is off: the only auto events are the session's own (session_start).
+  expect(collector.events().filter((e) => e.event.event_type === 'auto').every((e) => e.event.event_category === 'session')).toBe(true);
   await options.screenshot({ path: testInfo.outputPath('options-saved.png'), fullPage: true });
 });

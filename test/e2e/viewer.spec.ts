@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import type { ReceivedEvent } from '../../lib/collector/server';
 import { expect, received, test } from './fixtures';
 
 // These tests count rows and events: page views and clicks from auto-capture would blur that.
 test.beforeEach(async ({ extension }) => {
   await extension.configure({ autoEvents: false });
 });
+
+/** Events page code tracked (not the session's record or session_start). */
+const custom = (e: ReceivedEvent) => e.event.event_type === 'custom';
 
 /** A shop tab with a mix of events: good names, lint-worthy names, markup in a property. */
 async function shopWithEvents(page: Page, siteUrl: string) {
@@ -22,11 +26,12 @@ async function shopWithEvents(page: Page, siteUrl: string) {
 
 test('filters, search and the detail view show exactly what was sent', async ({ collector, extension, sitePage, site }, testInfo) => {
   await shopWithEvents(sitePage, site.url);
-  await received(collector, 5);
+  await received(collector, 5, custom);
   const popup = await extension.openPopup(sitePage);
   const rows = popup.getByTestId('event-row');
-  await expect(rows).toHaveCount(5);
-  await expect(popup.getByTestId('view-events')).toHaveText('Events (5)');
+  // The five events, and the session's record and session_start that came with the first.
+  await expect(rows).toHaveCount(7);
+  await expect(popup.getByTestId('view-events')).toHaveText('Events (7)');
 
   await popup.getByTestId('search').fill('pricing_page');
   await expect(rows).toHaveCount(1);
@@ -55,7 +60,7 @@ test('filters, search and the detail view show exactly what was sent', async ({ 
 
   await popup.getByTestId('filter-category').selectOption('');
   await popup.getByTestId('filter-status').selectOption('sent');
-  await expect(rows).toHaveCount(5);
+  await expect(rows).toHaveCount(7);
   await popup.getByTestId('filter-status').selectOption('dropped');
   await expect(popup.getByTestId('empty')).toBeVisible();
   await popup.screenshot({ path: testInfo.outputPath('popup-filtered.png') });
@@ -63,7 +68,7 @@ test('filters, search and the detail view show exactly what was sent', async ({ 
 
 test('lint flags agentRunCompleted and click, per event and per name', async ({ collector, extension, sitePage, site }) => {
   await shopWithEvents(sitePage, site.url);
-  await received(collector, 5);
+  await received(collector, 5, custom);
   const popup = await extension.openPopup(sitePage);
   const row = (name: string) => popup.locator(`[data-testid="event-row"]`, { hasText: name });
   await expect(row('agentRunCompleted').getByTestId('lint-badge')).toBeVisible();
@@ -81,7 +86,7 @@ test('lint flags agentRunCompleted and click, per event and per name', async ({ 
 
 test('markup and javascript: URLs in event data render as inert text', async ({ collector, extension, sitePage, site }) => {
   await shopWithEvents(sitePage, site.url);
-  await received(collector, 5);
+  await received(collector, 5, custom);
   const popup = await extension.openPopup(sitePage);
   const dialogs: string[] = [];
   popup.on('dialog', (d) => void d.dismiss().then(() => dialogs.push(d.message())));
@@ -96,7 +101,7 @@ test('markup and javascript: URLs in event data render as inert text', async ({ 
 
 test('export writes the filtered events as JSON and NDJSON', async ({ collector, extension, sitePage, site }) => {
   await shopWithEvents(sitePage, site.url);
-  await received(collector, 5);
+  await received(collector, 5, custom);
   const popup = await extension.openPopup(sitePage);
   await popup.getByTestId('search').fill('_completed');
   await expect(popup.getByTestId('event-row')).toHaveCount(2);
@@ -119,6 +124,9 @@ test('export writes the filtered events as JSON and NDJSON', async ({ collector,
 
 test('dropped and retried events show their status from a failing collector', async ({ collector, extension, sitePage, site }) => {
   await sitePage.goto(`${site.url}/index.html`);
+  // The session's record and session_start go first, while the server is fine.
+  await sitePage.evaluate(() => window.Trodo!.track('warm_up'));
+  await received(collector, 1, (e) => e.event.event_name === 'warm_up');
   const popup = await extension.openPopup(sitePage);
   collector.faults([{ status: 400, body: { error: 'schema mismatch' } }]);
   await sitePage.evaluate(() => window.Trodo!.track('rejected_event'));
@@ -133,7 +141,7 @@ test('dropped and retried events show their status from a failing collector', as
   await expect(retried.getByTestId('event-status')).toHaveText('sent · HTTP 200 · 2 attempts', { timeout: 20_000 });
   await retried.click();
   await expect(popup.getByTestId('detail-life')).toContainText('attempt 2');
-  expect(collector.events().map((e) => e.event.event_name)).toEqual(['retried_event']);
+  expect(collector.events().map((e) => e.event.event_name).filter((n) => n !== 'session_start' && n !== 'warm_up')).toEqual(['retried_event']);
 });
 
 test('the popup follows its tab; the site switch and pause stop capture', async ({ collector, extension, sitePage, site }) => {
@@ -142,17 +150,18 @@ test('the popup follows its tab; the site switch and pause stop capture', async 
   await other.goto(`${site.url.replace('127.0.0.1', 'localhost')}/index.html`);
   await sitePage.evaluate(() => window.Trodo!.track('from_first_tab'));
   await other.evaluate(() => window.Trodo!.track('from_second_tab'));
-  await received(collector, 2);
+  await received(collector, 2, custom);
 
   const popup = await extension.openPopup(sitePage);
-  await expect(popup.getByTestId('event-row')).toHaveCount(1);
-  await expect(popup.getByTestId('event-row')).toContainText('from_first_tab');
+  // Each tab: its event, and its session's record and session_start (two origins, two sessions).
+  await expect(popup.getByTestId('event-row')).toHaveCount(3);
+  await expect(popup.getByTestId('event-row').first()).toContainText('from_first_tab');
   await popup.getByTestId('current-tab').uncheck();
-  await expect(popup.getByTestId('event-row')).toHaveCount(2);
+  await expect(popup.getByTestId('event-row')).toHaveCount(6);
 
   await popup.getByTestId('view-identity').click();
   const first = collector.events().find((e) => e.event.event_name === 'from_first_tab')!.event;
-  await expect(popup.getByTestId('identity-distinct')).toHaveText(first.user_id);
+  await expect(popup.getByTestId('identity-device')).toHaveText(first.user_id);
   await expect(popup.getByTestId('identity-session')).toHaveText(first.session_id);
   await popup.getByTestId('view-events').click();
 
@@ -162,7 +171,7 @@ test('the popup follows its tab; the site switch and pause stop capture', async 
   await other.reload();
   await sitePage.evaluate(() => window.Trodo!.track('first_tab_while_off'));
   await other.evaluate(() => window.Trodo!.track('second_tab_still_on'));
-  await received(collector, 3);
+  await received(collector, 3, custom);
   // The auto-events switch reaches pages on their next load.
   await popup.getByTestId('auto-toggle').locator('input').check();
   await other.reload();
@@ -177,12 +186,43 @@ test('the popup follows its tab; the site switch and pause stop capture', async 
   expect(collector.events().filter((e) => e.event.event_type === 'custom').map((e) => e.event.event_name).sort()).toEqual(['from_first_tab', 'from_second_tab', 'second_tab_still_on']);
 });
 
+test('the identity panel shows the tab’s ids, groups and its identify, people and group calls with their status', async ({ collector, extension, sitePage, site }) => {
+  await sitePage.goto(`${site.url}/index.html`);
+  await sitePage.evaluate(async () => {
+    const T = window.Trodo as unknown as {
+      identify(id: string): Promise<unknown>;
+      people: { set(p: object): Promise<unknown> };
+      set_group(k: string, id: string): Promise<unknown>;
+      track(n: string): Promise<void>;
+    };
+    await T.identify('user_42');
+    await T.people.set({ plan: 'pro' });
+    await T.set_group('company', 'acme');
+    await T.track('dashboard_opened');
+  });
+  await received(collector, 1, (e) => e.event.event_name === 'dashboard_opened');
+  await expect.poll(() => collector.requests().filter((r) => r.path.startsWith('/api/sdk/people') || r.path.startsWith('/api/sdk/groups')).length).toBe(2);
+  const popup = await extension.openPopup(sitePage);
+  await popup.getByTestId('view-identity').click();
+  const opened = collector.events().find((e) => e.event.event_name === 'dashboard_opened')!.event;
+  await expect(popup.getByTestId('identity-session')).toHaveText(opened.session_id);
+  await expect(popup.getByTestId('identity-groups')).toContainText('company: acme');
+  const calls = popup.getByTestId('identity-calls');
+  await expect(calls).toContainText('identify');
+  await expect(calls).toContainText('people.set');
+  await expect(calls).toContainText('groups.set_group');
+  await expect(calls.locator('li').filter({ hasText: 'people.set' })).toContainText('sent · HTTP 200');
+  // Calls are named by the tracker, so lint leaves them alone.
+  await popup.getByTestId('view-events').click();
+  await expect(popup.locator('[data-testid="event-row"]', { hasText: 'people.set' }).getByTestId('lint-badge')).toHaveCount(0);
+});
+
 test('the toolbar badge counts the tab’s events', async ({ collector, extension, sitePage, site }) => {
   await sitePage.goto(`${site.url}/index.html`);
   await sitePage.evaluate(() => {
     for (let i = 0; i < 3; i++) window.Trodo!.track('badge_event', { i });
   });
-  await received(collector, 3);
+  await received(collector, 3, custom);
   const worker = await extension.worker();
   const badge = () =>
     worker.evaluate(async (url) => {
@@ -190,7 +230,8 @@ test('the toolbar badge counts the tab’s events', async ({ collector, extensio
       const [tab] = await c.tabs.query({ url });
       return c.action.getBadgeText({ tabId: tab!.id });
     }, sitePage.url());
-  await expect.poll(badge).toBe('3');
+  // Three events, and the session's record and session_start.
+  await expect.poll(badge).toBe('5');
 });
 
 // UPDATE_SCREENSHOTS=1 also writes the README's screenshots to test/e2e/screenshots/.
