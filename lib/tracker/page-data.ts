@@ -9,14 +9,28 @@ import { mask } from './auto/mask';
 export function readPageData(win: Window): PageData {
   const { location, document, screen } = win;
   return {
-    url: mask(location.href, 4096),
+    url: masked(location.href),
     path: location.pathname,
     title: document.title,
-    referrer: mask(document.referrer, 4096) || null,
+    referrer: masked(document.referrer) || null,
     screenWidth: screen.width,
     screenHeight: screen.height,
     viewportWidth: win.innerWidth,
     viewportHeight: win.innerHeight,
     dpi: win.devicePixelRatio || 1,
   };
+}
+
+// Masking runs four regular expressions; the URL and referrer rarely change between events,
+// so the last few answers are kept (a burst of track() calls masks each string once).
+const recent = new Map<string, string>();
+
+function masked(text: string): string {
+  let out = recent.get(text);
+  if (out === undefined) {
+    out = mask(text, 4096);
+    if (recent.size > 8) recent.clear();
+    recent.set(text, out);
+  }
+  return out;
 }
