@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
+import { chooseVictims, type QueuedItem } from './eviction';
 import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
 
 /**
@@ -26,6 +27,8 @@ interface QueueEntry {
   ids: string[];
   /** Each queued event's size (eventBytes), parallel to `ids`, for the queue's byte bound. */
   sizes: number[];
+  /** Each queued event's page origin, parallel to `ids`, so the bound can charge the site that floods (absent before v3.1: ''). */
+  origins?: string[];
 }
 
 interface ChunkDB extends DBSchema {
@@ -75,7 +78,7 @@ async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>,
     void tx.objectStore('chunks').put({ key, ids: sorted.map((r) => r.id), records: sorted });
     const waiting = sorted.filter((r) => queued.has(r.id));
     if (waiting.length) {
-      void tx.objectStore('queue').put({ key, ids: waiting.map((r) => r.id), sizes: waiting.map(eventBytes) });
+      void tx.objectStore('queue').put(queueEntry(key, waiting.map(queuedItem)));
       void tx.objectStore('meta').put(sum(waiting.map(eventBytes)), QUEUE_BYTES);
     }
   }
@@ -104,10 +107,10 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         chunk.records = [...chunk.records, ...fresh].sort(byId);
         chunk.ids = chunk.records.map((r) => r.id);
         void chunks.put(chunk);
-        const entry = (await tx.objectStore('queue').get(chunk.key)) ?? { key: chunk.key, ids: [], sizes: [] };
-        const sizes = fresh.map(eventBytes);
-        void tx.objectStore('queue').put(queueEntry(chunk.key, [...entry.ids, ...fresh.map((r) => r.id)], [...entry.sizes, ...sizes]));
-        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum(sizes));
+        const entry = await tx.objectStore('queue').get(chunk.key);
+        const added = fresh.map(queuedItem);
+        void tx.objectStore('queue').put(queueEntry(chunk.key, [...itemsOf(entry), ...added]));
+        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum(added.map((item) => item.size)));
       }
       await tx.done;
       return fresh;
@@ -151,9 +154,9 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         }
         const entry = await queue.get(key);
         if (entry && dequeue.size) {
-          const kept = entry.ids.map((id, i) => [id, entry.sizes[i] ?? 0] as const).filter(([id]) => !dequeue.has(id));
-          leaving += sum(entry.sizes) - sum(kept.map(([, size]) => size));
-          void (kept.length ? queue.put(queueEntry(key, kept.map(([id]) => id), kept.map(([, size]) => size))) : queue.delete(key));
+          const kept = itemsOf(entry).filter((item) => !dequeue.has(item.id));
+          leaving += sum(entry.sizes) - sum(kept.map((item) => item.size));
+          void (kept.length ? queue.put(queueEntry(key, kept)) : queue.delete(key));
         }
       }
       if (change.count || leaving) await bump(tx, change.count ?? {}, {}, -leaving);
@@ -218,21 +221,20 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
     async evict(bound, keep, reason) {
       const tx = await write();
       const entries = await tx.objectStore('queue').getAll();
-      let count = entries.reduce((n, e) => n + e.ids.length, 0);
+      const count = entries.reduce((n, e) => n + e.ids.length, 0);
       let bytes = ((await tx.objectStore('meta').get(QUEUE_BYTES)) as number | undefined) ?? 0;
       const over = () => count > bound.maxEvents || bytes > bound.maxBytes;
       if (!over()) {
         await tx.done;
         return [];
       }
-      // Oldest first; the batch in flight (`keep`) is the flusher's to settle.
-      const queued = entries.flatMap((e) => e.ids.map((id, i) => ({ id, key: e.key, size: e.sizes[i] ?? 0 }))).sort(byId);
+      // The batch in flight (`keep`) is the flusher's to settle.
+      const queued = entries.flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key }))).sort(byId);
+      const chosen = chooseVictims(queued, bound, keep);
       const victims = new Map<string, Set<string>>();
       for (const item of queued) {
-        if (!over()) break;
-        if (keep.has(item.id)) continue;
+        if (!chosen.has(item.id)) continue;
         (victims.get(item.key) ?? victims.set(item.key, new Set()).get(item.key)!).add(item.id);
-        count--;
         bytes -= item.size;
       }
       const dropped: HistoryRecord[] = [];
@@ -244,8 +246,8 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           void tx.objectStore('chunks').put(chunk);
         }
         const entry = entries.find((e) => e.key === key)!;
-        const kept = entry.ids.map((id, i) => [id, entry.sizes[i] ?? 0] as const).filter(([id]) => !ids.has(id));
-        void (kept.length ? tx.objectStore('queue').put(queueEntry(key, kept.map(([id]) => id), kept.map(([, s]) => s))) : tx.objectStore('queue').delete(key));
+        const kept = itemsOf(entry).filter((item) => !ids.has(item.id));
+        void (kept.length ? tx.objectStore('queue').put(queueEntry(key, kept)) : tx.objectStore('queue').delete(key));
       }
       void tx.objectStore('meta').put(Math.max(0, bytes), QUEUE_BYTES);
       await bump(tx, { dropped: dropped.length });
@@ -296,10 +298,17 @@ function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** A queue entry with its ids (and their sizes) in id order. */
-function queueEntry(key: string, ids: string[], sizes: number[]): QueueEntry {
-  const pairs = ids.map((id, i) => [id, sizes[i] ?? 0] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { key, ids: pairs.map(([id]) => id), sizes: pairs.map(([, size]) => size) };
+const queuedItem = (record: HistoryRecord): QueuedItem => ({ id: record.id, size: eventBytes(record), origin: record.origin });
+
+/** A queue entry's events, with their sizes and origins. */
+function itemsOf(entry: QueueEntry | undefined): QueuedItem[] {
+  return entry?.ids.map((id, i) => ({ id, size: entry.sizes[i] ?? 0, origin: entry.origins?.[i] ?? '' })) ?? [];
+}
+
+/** A queue entry holding `items` in id order. */
+function queueEntry(key: string, items: QueuedItem[]): QueueEntry {
+  const sorted = [...items].sort(byId);
+  return { key, ids: sorted.map((i) => i.id), sizes: sorted.map((i) => i.size), origins: sorted.map((i) => i.origin) };
 }
 
 function sum(values: number[]): number {

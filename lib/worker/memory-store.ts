@@ -1,4 +1,5 @@
 import { EMPTY_STATS, type HistoryRecord } from '../history';
+import { chooseVictims } from './eviction';
 import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
 
 /** WorkerStore in memory: for unit tests, and the fallback when IndexedDB cannot open. */
@@ -32,19 +33,16 @@ export function memoryWorkerStore(): WorkerStore {
       stats = addCounts(stats, change.count);
     },
     async evict(bound, keep, reason) {
-      let bytes = [...queue.values()].reduce((a, b) => a + b, 0);
+      const queued = sortedIds(queue.keys()).map((id) => ({ id, size: queue.get(id)!, origin: history.get(id)!.origin }));
       const dropped: HistoryRecord[] = [];
-      for (const id of sortedIds(queue.keys())) {
-        if (queue.size <= bound.maxEvents && bytes <= bound.maxBytes) break;
-        if (keep.has(id)) continue;
-        bytes -= queue.get(id)!;
+      for (const id of chooseVictims(queued, bound, keep)) {
         queue.delete(id);
         const next: HistoryRecord = { ...history.get(id)!, status: 'dropped', reason, nextAttemptAt: undefined };
         history.set(id, next);
         dropped.push(copy(next));
       }
       stats = addCounts(stats, { dropped: dropped.length });
-      return dropped;
+      return dropped.sort((a, b) => (a.id < b.id ? -1 : 1));
     },
     async stats() {
       return { ...stats, queued: queue.size };

@@ -1,8 +1,9 @@
 import type { DeliveryState, HistoryRecord } from '../history';
 import {
-  BRIDGE_PORT, VIEWER_PORT, isBridgeMessage, isViewerMessage, trodoEventProblem,
+  BRIDGE_PORT, RATE, VIEWER_PORT, isBridgeMessage, isViewerMessage, trodoEventProblem,
   type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
+import { tokenBucket } from '../rate-limit';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from './backoff';
 import { answerFor } from './calls';
@@ -59,6 +60,8 @@ export function createWorkerService(deps: ServiceDeps) {
   );
   /** Open bridge ports and the page origin each speaks for (from its sender). */
   const bridges = new Map<WorkerPort, { origin: string; tabId: number }>();
+  /** Each tab's event budget, shared by its frames (lib/protocol.ts RATE); gone with its last port. */
+  const tabRates = new Map<number, ReturnType<typeof tokenBucket>>();
   const viewers = createViewerHub(deps, () => settings);
   let ingestedSinceTrim = 0;
 
@@ -98,7 +101,11 @@ export function createWorkerService(deps: ServiceDeps) {
       return;
     }
     bridges.set(port, { origin, tabId });
-    port.onDisconnect.addListener(() => bridges.delete(port));
+    if (!tabRates.has(tabId)) tabRates.set(tabId, tokenBucket(RATE.tabEvents, deps.now));
+    port.onDisconnect.addListener(() => {
+      bridges.delete(port);
+      if (![...bridges.values()].some((b) => b.tabId === tabId)) tabRates.delete(tabId);
+    });
     void loaded.then(() => post(port, configMessage(settings, origin)));
     port.onMessage.addListener((message) => {
       // Not acknowledged on failure: the bridge sends the events again.
@@ -111,6 +118,11 @@ export function createWorkerService(deps: ServiceDeps) {
     // The bridge checked these already; a second check costs little and guards the store.
     const events = message.events.filter((event) => trodoEventProblem(event) === null);
     if (!events.length) return;
+    if (!tabRates.get(tabId)?.take(events.length)) {
+      // Unacknowledged: the bridge sends them again once its resend timer fires.
+      deps.log(`tab ${tabId} (${origin}) is over its event rate; ${events.length} events refused for now`);
+      return;
+    }
     await loaded;
     if (captureOn(settings, origin)) {
       const now = deps.now();
@@ -132,13 +144,13 @@ export function createWorkerService(deps: ServiceDeps) {
     post(port, { type: 'ack', ids: events.map((e) => e.id) });
   }
 
-  /** Over the bound, the oldest queued events go, each recorded and counted as dropped. */
+  /** Over the bound, queued events go (see chooseVictims), each recorded and counted as dropped. */
   async function enforceBound() {
     const bound = { maxEvents: settings.maxQueueEvents, maxBytes: DEFAULT_MAX_QUEUE_BYTES };
-    const reason = `queue full: over ${bound.maxEvents} events or ${bound.maxBytes / 1024 / 1024} MB waiting to be sent; the oldest were dropped`;
+    const reason = `queue full: over ${bound.maxEvents} events or ${bound.maxBytes / 1024 / 1024} MB waiting to be sent; the oldest events of the site holding the most were dropped`;
     const dropped = await deps.store.evict(bound, flusher.busy, reason);
     if (dropped.length) {
-      deps.log(`queue full: dropped the ${dropped.length} oldest events`);
+      deps.log(`queue full: dropped ${dropped.length} events (the oldest of the site holding the most)`);
       viewers.records(dropped);
     }
   }

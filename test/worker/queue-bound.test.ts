@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { eventBytes, type WorkerStore } from '../../lib/worker/store';
-import { records } from './delivery-helpers';
+import { queuedRecord, records } from './delivery-helpers';
 
 const FULL = 'queue full';
 let dbCount = 0;
@@ -58,5 +58,26 @@ describe.each(stores)('queue bound (%s store)', (_, make) => {
     await store.ingest(batch);
     await store.ingest(batch);
     expect(await store.evict({ maxEvents: 100, maxBytes: size * 5 + 5 }, new Set(), FULL)).toEqual([]);
+  });
+
+  it('charges a flooding site for its own flood: the site holding the most loses its oldest first', async () => {
+    const fromShop = records(0, 4); // the oldest events, from https://shop.test
+    const flood = Array.from({ length: 12 }, (_, i) => ({ ...queuedRecord(100 + i), origin: 'https://flood.test', tabId: 2 }));
+    await store.ingest([...fromShop, ...flood]);
+    const dropped = await store.evict({ maxEvents: 10, maxBytes: Infinity }, new Set(), FULL);
+    expect(dropped.map((r) => r.origin)).toEqual(Array(6).fill('https://flood.test'));
+    expect(dropped.map((r) => r.event.properties.n)).toEqual([100, 101, 102, 103, 104, 105]);
+    const left = await store.head(100);
+    expect(left.filter((r) => r.origin === 'https://shop.test')).toHaveLength(4);
+    expect(await store.stats()).toMatchObject({ queued: 10, dropped: 6 });
+  });
+
+  it('once the flooder is down to the others\' size, every site gives up its oldest in turn', async () => {
+    await store.ingest([...records(0, 3), ...Array.from({ length: 5 }, (_, i) => ({ ...queuedRecord(10 + i), origin: 'https://flood.test' }))]);
+    const dropped = await store.evict({ maxEvents: 4, maxBytes: Infinity }, new Set(), FULL);
+    const left = await store.head(100);
+    expect(dropped).toHaveLength(4);
+    expect(left.filter((r) => r.origin === 'https://shop.test')).toHaveLength(2);
+    expect(left.filter((r) => r.origin === 'https://flood.test')).toHaveLength(2);
   });
 });
