@@ -48,6 +48,19 @@ export const CAPS = {
   notes: 50,
 } as const;
 
+/**
+ * How fast one page may push events at the extension (token buckets, lib/rate-limit.ts).
+ * The bridge limits each frame; the worker limits each tab, so a tab of many frames gets
+ * no more. Far above what a real page tracks (the benchmark's 10 000-event burst passes
+ * untouched); a flood beyond it is refused unacknowledged, and the tracker sends it again
+ * when the bridge signals ready.
+ */
+export const RATE = {
+  frameEvents: { capacity: 20_000, perSecond: 10_000 },
+  frameBytes: { capacity: 32 * 1024 * 1024, perSecond: 16 * 1024 * 1024 },
+  tabEvents: { capacity: 40_000, perSecond: 20_000 },
+} as const;
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**

@@ -1,5 +1,6 @@
 import type { TrodoEvent } from '../event';
-import { parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
+import { RATE, parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
+import { tokenBucket } from '../rate-limit';
 
 /** The slice of `runtime.Port` the relay uses. */
 export interface PortLike {
@@ -39,6 +40,12 @@ export function createRelay(deps: RelayDeps) {
   let reconnects = 0;
   let timer: unknown = null;
   let timerAt = Infinity;
+  const limit = {
+    events: tokenBucket(RATE.frameEvents, deps.now),
+    bytes: tokenBucket(RATE.frameBytes, deps.now),
+    /** Messages and events refused since the last report, and the timer that reopens the page. */
+    refused: { messages: 0, events: 0, reopen: null as unknown },
+  };
 
   function toPage(message: BridgeMessage) {
     deps.toPage(JSON.stringify(message));
@@ -123,9 +130,28 @@ export function createRelay(deps: RelayDeps) {
     else schedule(RESEND_AFTER_MS);
   }
 
+  /**
+   * Over the rate: the message is dropped unacknowledged (the page's tracker still holds its
+   * events), and once the bucket has refilled the page gets `ready` again, which makes the
+   * tracker send what is unacknowledged. One debug line per episode, not one per message.
+   */
+  function refuse(events: number, waitMs: number) {
+    limit.refused.messages++;
+    limit.refused.events += events;
+    if (limit.refused.reopen !== null || dead) return;
+    limit.refused.reopen = deps.setTimer(() => {
+      deps.debug(`rate limit: refused ${limit.refused.messages} messages (${limit.refused.events} events) from this page; it sends them again now`);
+      limit.refused = { messages: 0, events: 0, reopen: null };
+      if (config) toPage({ t: 'ready', ...config });
+    }, Math.min(Math.max(waitMs, 100), 5000));
+  }
+
   return {
     /** A window event's detail from the page. */
     fromPage(detail: unknown) {
+      // Bytes are counted before parsing: parsing is the cost a flood imposes.
+      const size = typeof detail === 'string' ? detail.length : 0;
+      if (!limit.bytes.take(size)) return refuse(0, limit.bytes.waitMs(size));
       const parsed = parsePageMessage(detail);
       if (!parsed.ok) {
         deps.debug(`rejected a page message: ${parsed.error}`);
@@ -138,7 +164,10 @@ export function createRelay(deps: RelayDeps) {
         return;
       }
       for (const { id, error } of parsed.value.rejected) deps.debug(`rejected event ${id ?? '(no id)'}: ${error}`);
-      if (parsed.value.events.length) forward(parsed.value.events);
+      const { events } = parsed.value;
+      if (!events.length) return;
+      if (!limit.events.take(events.length)) return refuse(events.length, limit.events.waitMs(events.length));
+      forward(events);
     },
     /** Connect at start so the worker's config reaches the page and `ready` can be sent. */
     start() {
@@ -147,6 +176,7 @@ export function createRelay(deps: RelayDeps) {
     stop() {
       dead = true;
       if (timer !== null) deps.clearTimer(timer);
+      if (limit.refused.reopen !== null) deps.clearTimer(limit.refused.reopen);
       port?.disconnect();
       port = null;
     },

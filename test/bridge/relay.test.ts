@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RESEND_AFTER_MS, createRelay, type PortLike } from '../../lib/bridge/relay';
 import type { TrodoEvent } from '../../lib/event';
-import type { BridgeMessage, BridgeToWorker, WorkerToBridge } from '../../lib/protocol';
+import { RATE, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../../lib/protocol';
 import { makeEvent, manualClock } from '../helpers';
 
 class FakePort implements PortLike {
@@ -301,5 +301,39 @@ describe('createRelay', () => {
     await r.clock.advance(60_000);
     expect(port.sent).toHaveLength(1);
     expect(r.connects()).toBe(1);
+  });
+
+  it('refuses a flood past the frame\'s event rate unacknowledged, then tells the page ready so it sends again', async () => {
+    const r = setup();
+    r.relay.start();
+    r.port().deliver({ type: 'config', capture: true, autoEvents: true });
+    r.toPage.length = 0;
+    const burst = () => Array.from({ length: 1000 }, () => makeEvent());
+    const messages = RATE.frameEvents.capacity / 1000;
+    for (let i = 0; i < messages; i++) r.send(burst());
+    expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity);
+    const refused = burst();
+    r.send(refused);
+    r.send(burst());
+    // Not forwarded, so never acknowledged: the page keeps them.
+    expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity);
+    expect(r.toPage).toEqual([]);
+    await r.clock.advance(100);
+    expect(r.toPage).toEqual([{ t: 'ready', capture: true, autoEvents: true }]);
+    expect(r.debug.filter((m) => m.startsWith('rate limit'))).toEqual(['rate limit: refused 2 messages (2000 events) from this page; it sends them again now']);
+    // The bucket refills at its rate: 100 ms later a thousand events pass again.
+    r.send(refused);
+    expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity + 1000);
+  });
+
+  it('counts bytes before parsing: an oversized flood of junk is refused without being parsed', async () => {
+    const r = setup();
+    r.relay.start();
+    const junk = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 40; i++) r.relay.fromPage(junk);
+    const parsed = r.debug.filter((m) => m.startsWith('rejected a page message')).length;
+    expect(parsed).toBe(RATE.frameBytes.capacity / junk.length);
+    await r.clock.advance(5000);
+    expect(r.debug.some((m) => m.startsWith(`rate limit: refused ${40 - parsed} messages`))).toBe(true);
   });
 });

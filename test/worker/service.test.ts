@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrodoEvent } from '../../lib/event';
 import type { HistoryRecord } from '../../lib/history';
-import { BRIDGE_PORT, VIEWER_PORT, type WorkerToBridge, type WorkerToViewer } from '../../lib/protocol';
+import { BRIDGE_PORT, RATE, VIEWER_PORT, type WorkerToBridge, type WorkerToViewer } from '../../lib/protocol';
 import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
@@ -230,6 +230,48 @@ describe('createWorkerService: bridges', () => {
     await settle();
     expect(port.acks).toEqual([]);
     expect(await s.store.stats()).toMatchObject({ captured: 0 });
+  });
+
+  it('a bridge cannot give viewer commands: settings, flush and clear from a page are ignored', async () => {
+    const s = setup();
+    const port = await s.bridge();
+    port.deliver({ type: 'events', events: events(2) });
+    await settle();
+    for (const message of [
+      { type: 'save-settings', change: { apiHost: 'https://attacker.test', siteId: 'stolen' } },
+      { type: 'flush' },
+      { type: 'clear', queue: true },
+    ]) port.deliver(message);
+    await settle();
+    expect(s.written).toEqual([]);
+    expect(s.requests).toEqual([]);
+    expect(await s.store.stats()).toMatchObject({ captured: 2, queued: 2 });
+    expect(port.sent.map((m) => (m as { type: string }).type)).toEqual(['config', 'ack']);
+  });
+
+  it('limits each tab\'s event rate across its frames; refused events are not acknowledged', async () => {
+    const s = setup();
+    const top = await s.bridge();
+    const frame = await s.bridge(bridgeSender({ origin: 'https://ads.test', url: 'https://ads.test/frame' }));
+    const half = RATE.tabEvents.capacity / 2;
+    top.deliver({ type: 'events', events: events(half) });
+    frame.deliver({ type: 'events', events: events(half) });
+    await settle();
+    const over = events(10);
+    frame.deliver({ type: 'events', events: over });
+    await settle();
+    expect(frame.acks.flat()).toHaveLength(half);
+    expect(s.logs.some((m) => m.includes('tab 7 (https://ads.test) is over its event rate'))).toBe(true);
+    // A second later the bucket has refilled: the bridge's resend is accepted.
+    await s.clock.advance(1000);
+    frame.deliver({ type: 'events', events: over });
+    await settle();
+    expect(frame.acks.at(-1)).toEqual(idsOf(over));
+    // Another tab has its own budget.
+    const other = await s.bridge(bridgeSender({ tab: { id: 8 } }));
+    other.deliver({ type: 'events', events: events(5) });
+    await settle();
+    expect(other.acks.flat()).toHaveLength(5);
   });
 
   it('stamps queuedAt with the worker clock and sets the tab badge', async () => {
