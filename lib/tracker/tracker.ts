@@ -132,6 +132,9 @@ export function createTracker(deps: TrackerDeps) {
     }
   }
 
+  /** Events dropped by the outbox bound since the last debug line: one line per burst, not per event. */
+  let droppedUnreported = 0;
+
   /** Over the cap (the extension has not acknowledged for a long while): drop the oldest. */
   function bound() {
     const over = oldestOver(unacked, deps.maxOutbox ?? MAX_OUTBOX_EVENTS);
@@ -140,7 +143,13 @@ export function createTracker(deps: TrackerDeps) {
       unacked.delete(id);
       outbox.remove(id);
     }
-    deps.debug(`outbox full: ${unacked.size} events wait for the extension; dropped the ${over.length} oldest`);
+    if (!droppedUnreported) {
+      deps.schedule(() => {
+        deps.debug(`outbox full: ${unacked.size} events wait for the extension; dropped the ${droppedUnreported} oldest`);
+        droppedUnreported = 0;
+      });
+    }
+    droppedUnreported += over.length;
   }
 
   function sendPending() {
