@@ -1,3 +1,4 @@
+import { NativePromise } from './natives';
 import type { PageData, TrodoEvent } from '../event';
 import { isPlainObject, type Json, type JsonObject } from '../json';
 import { sanitizeProperties } from '../sanitize';
@@ -96,7 +97,7 @@ export function createApi(deps: ApiDeps) {
 
   const fail: Fail = (error) => {
     deps.debug(error);
-    return Promise.resolve({ success: false, error });
+    return NativePromise.resolve({ success: false, error });
   };
 
   function guard<T extends object>(methods: T): T {
@@ -181,7 +182,7 @@ export function createApi(deps: ApiDeps) {
   }
 
   const call: Call = (op, args, apply) =>
-    new Promise((resolve) =>
+    new NativePromise((resolve) =>
       deps.defer(() => {
         try {
           if (!deps.capture()) return void resolve({ success: false, error: 'capture is off in the Trodo QA extension' });

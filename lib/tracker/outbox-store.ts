@@ -1,3 +1,4 @@
+import { NativePromise } from './natives';
 import type { TrodoEvent } from '../event';
 import type { Identity } from './identity';
 
@@ -30,7 +31,7 @@ export function idbOutboxStore(idb: IDBFactory = indexedDB): OutboxStore {
   const run = async <T>(mode: IDBTransactionMode, work: (outbox: IDBObjectStore, state: IDBObjectStore) => () => T): Promise<T> => {
     const tx = (await db).transaction(['outbox', 'state'], mode);
     const result = work(tx.objectStore('outbox'), tx.objectStore('state'));
-    await new Promise<void>((resolve, reject) => {
+    await new NativePromise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
     });

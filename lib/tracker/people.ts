@@ -1,3 +1,4 @@
+import { NativePromise } from './natives';
 import { isPlainObject, type Json, type JsonObject } from '../json';
 import type { Call, Fail, Result } from './api';
 
@@ -37,7 +38,7 @@ export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => 
       // The official SDK takes one key per call; the object form becomes one call per key.
       const entries = Object.entries(key);
       if (!entries.length) return fail('increment: no keys');
-      return Promise.all(entries.map(([k, n]) => increment(k, n))).then((all) => all.find((r) => !r.success) ?? { success: true });
+      return NativePromise.all(entries.map(([k, n]) => increment(k, n))).then((all) => all.find((r) => !r.success) ?? { success: true });
     }
     if (!isKey(key) || typeof amount !== 'number' || !Number.isFinite(amount)) return fail('increment: key and number needed');
     return call('people/increment', { key, amount });
