@@ -12,7 +12,7 @@ export interface PopupRender {
 
 /**
  * Opens the popup `times` times with a full history and measures how long until its
- * list shows every record the worker's snapshot holds (at most SNAPSHOT_LIMIT), from the
+ * list shows every record of the worker's history, from the
  * popup's own navigation start: script load, port connect, IndexedDB read, message and render.
  */
 export async function measurePopup(context: BrowserContext, extensionId: string, expectedRows: number, times = 3): Promise<PopupRender> {

@@ -67,7 +67,7 @@ export function renderMarkdown(r: BenchResults): string {
   const q = r.queue;
   lines.push(`| extension storage with ${q.events} events queued (held: no site id) + history | ${mb(q.storageAfter.usage)} (${mb(q.storageAfter.usage - q.storageBefore.usage)} against before queueing, which already held a 10 000-record history; IndexedDB ${q.storageAfter.indexedDB === null ? 'n/a' : mb(q.storageAfter.indexedDB)}) |`);
   lines.push(`| service worker JS heap (after GC) with the queue full | ${q.workerHeap ? mb(q.workerHeap.usedSize) : `n/a (${q.workerHeapError ?? 'worker not found'})`} |`);
-  lines.push(`| popup: open → list rendered, ${r.popup.history} events in history | ${ms(r.popup.medianMs)} median of 3 — renders **${r.popup.rows}** rows (the worker's snapshot holds the newest ${r.popup.snapshotLimit}) |`);
+  lines.push(`| popup: open → list rendered, ${r.popup.history} events in history | ${ms(r.popup.medianMs)} median of 3 — lists **${r.popup.rows}** records |`);
   lines.push('');
   lines.push('### Goals');
   lines.push('');

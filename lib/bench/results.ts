@@ -32,7 +32,7 @@ export interface BenchResults {
     workerHeap: { usedSize: number; totalSize: number } | null;
     workerHeapError?: string;
   };
-  popup: PopupRender & { snapshotLimit: number; history: number };
+  popup: PopupRender & { history: number };
   /** Requests to hosts other than loopback, by host: answered locally or blocked, never sent. */
   offLoopback: { extensionBrowser: Record<string, number>; peerBrowser: Record<string, number> };
 }

@@ -6,7 +6,7 @@ import { startCollector } from '../collector/server';
 import { EXTENSION_DIR, launchWithExtension, launchWithoutExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { defaultSettings } from '../settings';
-import { HISTORY_LIMIT, SNAPSHOT_LIMIT } from '../worker/service';
+import { HISTORY_LIMIT } from '../worker/service';
 import { GZIP_BUDGETS } from './budgets';
 import { measureDelivery } from './delivery';
 import { configure, extensionPage, storageEstimate, workerHeap } from './extension';
@@ -110,7 +110,7 @@ try {
 
   log('popup render with a full history…');
   const history = HISTORY_LIMIT;
-  const popup = await measurePopup(ext.context, ext.extensionId, Math.min(SNAPSHOT_LIMIT, history));
+  const popup = await measurePopup(ext.context, ext.extensionId, history);
 
   // Still held: the worker stores and acks every event but sends none, so the drain of
   // 35 000 events does not run under the later measurements. track() itself is the same.
@@ -146,7 +146,7 @@ try {
     pageLoad,
     mainThread,
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
-    popup: { ...popup, snapshotLimit: SNAPSHOT_LIMIT, history },
+    popup: { ...popup, history },
     offLoopback: { extensionBrowser: extGuard.attempts(), peerBrowser: plainGuard.attempts() },
   };
   const markdown = renderMarkdown(results);

@@ -43,8 +43,6 @@ export interface ServiceDeps {
 
 export const FLUSH_ALARM = 'trodo-flush';
 export const HISTORY_LIMIT = 10_000;
-/** Records in a viewer's first snapshot: all of history, which the list virtualises. */
-export const SNAPSHOT_LIMIT = HISTORY_LIMIT;
 const VIEWER_UPDATE_MS = 100;
 
 /**
@@ -277,7 +275,10 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
   }
 
   async function snapshot(port: WorkerPort) {
-    const [records, stats] = await Promise.all([deps.store.recent(SNAPSHOT_LIMIT), deps.store.stats()]);
+    // All of history, which the list virtualises. Trimming keeps it near HISTORY_LIMIT and
+    // never removes a queued event, so every event still waiting to be sent is in view,
+    // even when a flood has pushed thousands of newer ones past it.
+    const [records, stats] = await Promise.all([deps.store.recent(Infinity), deps.store.stats()]);
     send(port, { type: 'snapshot', records, stats, state: current(), settings: settings() });
   }
 
