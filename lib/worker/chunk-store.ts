@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
 import { chooseVictims, type QueuedItem } from './eviction';
 import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
@@ -27,8 +27,10 @@ interface QueueEntry {
   ids: string[];
   /** Each queued event's size (eventBytes), parallel to `ids`, for the queue's byte bound. */
   sizes: number[];
-  /** Each queued event's page origin, parallel to `ids`, so the bound can charge the site that floods (absent before v3.1: ''). */
+  /** Each queued event's page origin, parallel to `ids`, so the bound can charge the site that floods (absent in older data: ''). */
   origins?: string[];
+  /** Arrival order of the entry's chunk (absent in older data: the oldest). */
+  seq?: number;
 }
 
 interface ChunkDB extends DBSchema {
@@ -45,6 +47,8 @@ const TABS = 'tabCounts';
 const QUEUE_BYTES = 'queueBytes';
 /** A chunk is topped up by later ingests while it holds fewer records than this. */
 const TOP_UP_BELOW = 100;
+/** The newest chunk's key and arrival number: the one later ingests top up. */
+const NEWEST = 'newestChunk';
 
 /** The only place that knows the worker's IndexedDB schema and its upgrades. */
 export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkDB>> {
@@ -94,22 +98,24 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       if (!unique.length) return [];
       const tx = await write();
       const chunks = tx.objectStore('chunks');
-      // Known ids can only lie within this batch's id range: one index query finds them.
-      const range = IDBKeyRange.bound(unique[0]!.id, unique.at(-1)!.id);
-      const holders = await chunks.index('ids').getAllKeys(range);
-      const known = new Set<string>();
-      for (const key of new Set(holders)) for (const id of (await chunks.get(key))?.ids ?? []) known.add(id);
+      const known = await knownIds(chunks, unique.map((r) => r.id));
       const fresh = unique.filter((r) => !known.has(r.id));
       if (fresh.length) {
-        const last = await chunks.openCursor(null, 'prev');
-        const open = last && last.value.records.length < TOP_UP_BELOW ? last.value : null;
-        const chunk = open ?? { key: fresh[0]!.id, ids: [], records: [] };
+        const meta = tx.objectStore('meta');
+        const newest = (await meta.get(NEWEST)) as { key: string; seq: number } | undefined;
+        const last = newest && (await chunks.get(newest.key));
+        const open = last && last.records.length < TOP_UP_BELOW ? last : null;
+        const seq = open ? newest!.seq : (newest?.seq ?? 0) + 1;
+        // A new chunk is keyed by its first id, unless a chunk holding only trimmed records has that key.
+        const key = (await chunks.getKey(fresh[0]!.id)) === undefined ? fresh[0]!.id : `${fresh[0]!.id}:${seq}`;
+        const chunk = open ?? { key, ids: [], records: [] };
         chunk.records = [...chunk.records, ...fresh].sort(byId);
         chunk.ids = chunk.records.map((r) => r.id);
         void chunks.put(chunk);
+        if (!open) void meta.put({ key: chunk.key, seq }, NEWEST);
         const entry = await tx.objectStore('queue').get(chunk.key);
         const added = fresh.map(queuedItem);
-        void tx.objectStore('queue').put(queueEntry(chunk.key, [...itemsOf(entry), ...added]));
+        void tx.objectStore('queue').put(queueEntry(chunk.key, [...itemsOf(entry), ...added], seq));
         await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum(added.map((item) => item.size)));
       }
       await tx.done;
@@ -156,7 +162,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         if (entry && dequeue.size) {
           const kept = itemsOf(entry).filter((item) => !dequeue.has(item.id));
           leaving += sum(entry.sizes) - sum(kept.map((item) => item.size));
-          void (kept.length ? queue.put(queueEntry(key, kept)) : queue.delete(key));
+          void (kept.length ? queue.put(queueEntry(key, kept, entry.seq)) : queue.delete(key));
         }
       }
       if (change.count || leaving) await bump(tx, change.count ?? {}, {}, -leaving);
@@ -228,8 +234,11 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         await tx.done;
         return [];
       }
-      // The batch in flight (`keep`) is the flusher's to settle.
-      const queued = entries.flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key }))).sort(byId);
+      // Oldest by arrival, so the victims lie in the oldest chunks and an eviction rewrites
+      // a few chunks, not all of them (ids a page forged could sort anywhere). The batch in
+      // flight (`keep`) is the flusher's to settle.
+      const arrived = [...entries].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || byId({ id: a.key }, { id: b.key }));
+      const queued = arrived.flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key })));
       const chosen = chooseVictims(queued, bound, keep);
       const victims = new Map<string, Set<string>>();
       for (const item of queued) {
@@ -247,7 +256,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         }
         const entry = entries.find((e) => e.key === key)!;
         const kept = itemsOf(entry).filter((item) => !ids.has(item.id));
-        void (kept.length ? tx.objectStore('queue').put(queueEntry(key, kept)) : tx.objectStore('queue').delete(key));
+        void (kept.length ? tx.objectStore('queue').put(queueEntry(key, kept, entry.seq)) : tx.objectStore('queue').delete(key));
       }
       void tx.objectStore('meta').put(Math.max(0, bytes), QUEUE_BYTES);
       await bump(tx, { dropped: dropped.length });
@@ -263,6 +272,30 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       await (await dbPromise).put('meta', value, key);
     },
   };
+}
+
+/** Chunks read whole to find a batch's known ids; past this, ids are looked up one by one. */
+const HOLDERS_READ_WHOLE = 2;
+
+/**
+ * Which of `ids` (sorted) the store holds already. Known ids can only lie within the batch's
+ * id range. The tracker's ids are UUID v7 (time-ordered), so that range falls in the newest
+ * chunk or two, and reading those is one query and a couple of gets. Ids spread across the
+ * store (an old outbox replayed, or a page that forges ids) would make that read every chunk
+ * on every ingest; those are looked up in the index one by one instead.
+ */
+async function knownIds(chunks: IDBPObjectStore<ChunkDB, StoreNames<ChunkDB>[], 'chunks', 'readwrite'>, ids: string[]): Promise<Set<string>> {
+  const index = chunks.index('ids');
+  const range = IDBKeyRange.bound(ids[0]!, ids.at(-1)!);
+  const holders = new Set(await index.getAllKeys(range));
+  const known = new Set<string>();
+  if (holders.size <= HOLDERS_READ_WHOLE) {
+    for (const key of holders) for (const id of (await chunks.get(key))?.ids ?? []) known.add(id);
+  } else {
+    const found = await Promise.all(ids.map((id) => index.getKey(id)));
+    ids.forEach((id, i) => found[i] !== undefined && known.add(id));
+  }
+  return known;
 }
 
 /** Rewrites every chunk through `keep`, deleting chunks left empty. */
@@ -306,9 +339,9 @@ function itemsOf(entry: QueueEntry | undefined): QueuedItem[] {
 }
 
 /** A queue entry holding `items` in id order. */
-function queueEntry(key: string, items: QueuedItem[]): QueueEntry {
+function queueEntry(key: string, items: QueuedItem[], seq?: number): QueueEntry {
   const sorted = [...items].sort(byId);
-  return { key, ids: sorted.map((i) => i.id), sizes: sorted.map((i) => i.size), origins: sorted.map((i) => i.origin) };
+  return { key, ids: sorted.map((i) => i.id), sizes: sorted.map((i) => i.size), origins: sorted.map((i) => i.origin), seq };
 }
 
 function sum(values: number[]): number {

@@ -14,7 +14,7 @@ export interface QueuedItem {
  * holding the most, again and again. A page that floods the queue therefore pays for its
  * own flood, and other sites' events stay until the flooder is down to their size; with a
  * single site this is simply "oldest first". Events in `keep` (the batch in flight) are
- * never chosen. `queued` must be oldest first (id order: ids are UUID v7).
+ * never chosen. `queued` must be oldest first (in the order the worker queued them).
  */
 export function chooseVictims(queued: readonly QueuedItem[], bound: QueueBound, keep: ReadonlySet<string>): Set<string> {
   let count = queued.length;

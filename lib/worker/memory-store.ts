@@ -33,7 +33,8 @@ export function memoryWorkerStore(): WorkerStore {
       stats = addCounts(stats, change.count);
     },
     async evict(bound, keep, reason) {
-      const queued = sortedIds(queue.keys()).map((id) => ({ id, size: queue.get(id)!, origin: history.get(id)!.origin }));
+      // Oldest by arrival: the Map keeps insertion order.
+      const queued = [...queue.keys()].map((id) => ({ id, size: queue.get(id)!, origin: history.get(id)!.origin }));
       const dropped: HistoryRecord[] = [];
       for (const id of chooseVictims(queued, bound, keep)) {
         queue.delete(id);

@@ -2,6 +2,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
 import { idSource, makeEvent, makeRecord } from '../helpers';
+import { queuedRecord } from './delivery-helpers';
 import { describeStoreContract } from './store-contract';
 
 let dbCount = 0;
@@ -80,5 +81,14 @@ describe('chunkWorkerStore', () => {
     expect((await store.recent(10)).map((r) => r.status)).toEqual(['queued', 'queued', 'sent']);
     expect(await store.stats()).toEqual({ captured: 3, queued: 2, sent: 1, dropped: 0 });
     expect(await store.getMeta('retry')).toMatchObject({ failures: 2, lastError: 'HTTP 503' });
+  });
+
+  it('dedupes a batch whose ids are spread over many chunks (looked up one by one)', async () => {
+    const store = chunkWorkerStore(openWorkerDb(`spread-${Math.random()}`));
+    // Five ingests of 100 interleaved ids: each chunk's id range spans the others'.
+    for (let c = 0; c < 5; c++) await store.ingest(Array.from({ length: 100 }, (_, i) => queuedRecord(i * 5 + c)));
+    const again = [queuedRecord(3), queuedRecord(251), queuedRecord(499), queuedRecord(1000)];
+    expect((await store.ingest(again)).map((r) => r.event.properties.n)).toEqual([1000]);
+    expect(await store.stats()).toMatchObject({ captured: 501, queued: 501 });
   });
 });

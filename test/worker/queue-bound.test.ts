@@ -80,4 +80,12 @@ describe.each(stores)('queue bound (%s store)', (_, make) => {
     expect(left.filter((r) => r.origin === 'https://shop.test')).toHaveLength(2);
     expect(left.filter((r) => r.origin === 'https://flood.test')).toHaveLength(2);
   });
+
+  it('counts age by arrival, not by id: a page cannot make its events look newer by choosing their ids', async () => {
+    // (The IndexedDB store knows arrival per chunk: ingests of 100 or more each make one.)
+    await store.ingest(records(1000, 100));
+    await store.ingest(records(0, 100)); // later, with smaller ids (a replay, or forged ids)
+    const dropped = await store.evict({ maxEvents: 100, maxBytes: Infinity }, new Set(), FULL);
+    expect(dropped.map((r) => r.event.properties.n)).toEqual(records(1000, 100).map((r) => r.event.properties.n));
+  });
 });
