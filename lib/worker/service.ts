@@ -1,3 +1,4 @@
+import type { TrodoEvent } from '../event';
 import type { DeliveryState, HistoryRecord } from '../history';
 import {
   BRIDGE_PORT, RATE, VIEWER_PORT, isBridgeMessage, isViewerMessage, trodoEventProblem,
@@ -44,6 +45,8 @@ export interface ServiceDeps {
 export const FLUSH_ALARM = 'trodo-flush';
 export const HISTORY_LIMIT = 10_000;
 const VIEWER_UPDATE_MS = 100;
+/** Most events stored in one transaction when bridge messages pile up. */
+const INGEST_BATCH = 2000;
 
 /**
  * The background worker's logic: accepts events from bridges, stores them durably before
@@ -105,13 +108,14 @@ export function createWorkerService(deps: ServiceDeps) {
       if (![...bridges.values()].some((b) => b.tabId === tabId)) tabRates.delete(tabId);
     });
     void loaded.then(() => post(port, configMessage(settings, origin)));
-    port.onMessage.addListener((message) => {
-      // Not acknowledged on failure: the bridge sends the events again.
-      ingest(port, message, tabId, origin).catch((error) => deps.log(`could not store events: ${String(error)}`));
-    });
+    port.onMessage.addListener((message) => receive(port, message, tabId, origin));
   }
 
-  async function ingest(port: WorkerPort, message: unknown, tabId: number, origin: string) {
+  /** Events from bridges waiting to be stored, in arrival order. */
+  const arrivals: { port: WorkerPort; events: TrodoEvent[]; tabId: number; origin: string }[] = [];
+  let storing = false;
+
+  function receive(port: WorkerPort, message: unknown, tabId: number, origin: string) {
     if (!isBridgeMessage(message)) return;
     // The bridge checked these already; a second check costs little and guards the store.
     const events = message.events.filter((event) => trodoEventProblem(event) === null);
@@ -121,25 +125,54 @@ export function createWorkerService(deps: ServiceDeps) {
       deps.log(`tab ${tabId} (${origin}) is over its event rate; ${events.length} events refused for now`);
       return;
     }
-    await loaded;
-    if (captureOn(settings, origin)) {
-      const now = deps.now();
-      const records: HistoryRecord[] = events.map((event) => ({
-        id: event.id, event, tabId, origin, status: 'queued', capturedAt: event.time, queuedAt: now, attempts: 0,
-      }));
+    arrivals.push({ port, events, tabId, origin });
+    if (!storing) void storeArrivals();
+  }
+
+  /**
+   * Stores what bridges sent, one transaction at a time. Messages that arrive while one is
+   * being stored go together into the next (up to INGEST_BATCH events), so a burst costs a
+   * few large transactions and queue-bound checks, not one each per message, all queued
+   * behind one another.
+   */
+  async function storeArrivals() {
+    storing = true;
+    try {
+      await loaded;
+      while (arrivals.length) {
+        let count = 0;
+        let take = 0;
+        while (take < arrivals.length && (take === 0 || count + arrivals[take]!.events.length <= INGEST_BATCH)) count += arrivals[take++]!.events.length;
+        const batch = arrivals.splice(0, take);
+        // Not acknowledged on failure: the bridges send the events again.
+        await storeBatch(batch).catch((error) => deps.log(`could not store events: ${String(error)}`));
+      }
+    } finally {
+      storing = false;
+    }
+  }
+
+  async function storeBatch(batch: typeof arrivals) {
+    const now = deps.now();
+    const records: HistoryRecord[] = batch
+      .filter(({ origin }) => captureOn(settings, origin))
+      .flatMap(({ events, tabId, origin }) => events.map((event) => ({
+        id: event.id, event, tabId, origin, status: 'queued' as const, capturedAt: event.time, queuedAt: now, attempts: 0,
+      })));
+    if (records.length) {
       const fresh = await deps.store.ingest(records);
       viewers.records(fresh);
       if (fresh.length) await enforceBound();
       flusher.queued(fresh.length);
-      if (fresh.length) void updateBadge(tabId);
+      for (const tabId of new Set(fresh.map((r) => r.tabId!))) void updateBadge(tabId);
       ingestedSinceTrim += fresh.length;
       if (ingestedSinceTrim >= 500) {
         ingestedSinceTrim = 0;
         void deps.store.trim(HISTORY_LIMIT);
       }
     }
-    // After the commit (or deliberately not stored, capture being off): the page may forget them.
-    post(port, { type: 'ack', ids: events.map((e) => e.id) });
+    // After the commit (or deliberately not stored, capture being off): the pages may forget them.
+    for (const { port, events } of batch) post(port, { type: 'ack', ids: events.map((e) => e.id) });
   }
 
   /** Over the bound, queued events go (see chooseVictims), each recorded and counted as dropped. */

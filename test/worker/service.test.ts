@@ -168,6 +168,36 @@ describe('createWorkerService: bridges', () => {
     expect(await inner.stats()).toMatchObject({ captured: 2, queued: 2 });
   });
 
+  it('stores messages that arrive during a write together in the next one, and acknowledges each', async () => {
+    const inner = memoryWorkerStore();
+    const gate = deferred<void>();
+    const ingests: number[] = [];
+    const store: WorkerStore = {
+      ...inner,
+      async ingest(records) {
+        ingests.push(records.length);
+        if (ingests.length === 1) await gate.promise;
+        return inner.ingest(records);
+      },
+    };
+    const s = setup({ store });
+    const top = await s.bridge();
+    const frame = await s.bridge(bridgeSender({ origin: 'https://ads.test', tab: { id: 9 } }));
+    const [first, second, third] = [events(2), events(3), events(4)];
+    top.deliver({ type: 'events', events: first });
+    await settle(10);
+    top.deliver({ type: 'events', events: second });
+    frame.deliver({ type: 'events', events: third });
+    await settle(10);
+    expect(ingests).toEqual([2]);
+    gate.resolve();
+    await settle();
+    expect(ingests).toEqual([2, 7]);
+    expect(top.acks).toEqual([idsOf(first), idsOf(second)]);
+    expect(frame.acks).toEqual([idsOf(third)]);
+    expect((await s.store.recent(10)).filter((r) => r.origin === 'https://ads.test' && r.tabId === 9)).toHaveLength(4);
+  });
+
   it('does not acknowledge when the store write fails (the bridge will send again)', async () => {
     const inner = memoryWorkerStore();
     const store: WorkerStore = { ...inner, ingest: () => Promise.reject(new Error('QuotaExceededError')) };
