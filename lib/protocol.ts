@@ -56,9 +56,9 @@ export const CAPS = {
  * when the bridge signals ready.
  */
 export const RATE = {
-  frameEvents: { capacity: 20_000, perSecond: 10_000 },
-  frameBytes: { capacity: 32 * 1024 * 1024, perSecond: 16 * 1024 * 1024 },
-  tabEvents: { capacity: 40_000, perSecond: 20_000 },
+  frameEvents: { capacity: 20_000, perSecond: 2_000 },
+  frameBytes: { capacity: 32 * 1024 * 1024, perSecond: 4 * 1024 * 1024 },
+  tabEvents: { capacity: 40_000, perSecond: 4_000 },
 } as const;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };

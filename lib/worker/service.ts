@@ -47,6 +47,8 @@ export const HISTORY_LIMIT = 10_000;
 const VIEWER_UPDATE_MS = 100;
 /** Most events stored in one transaction when bridge messages pile up. */
 const INGEST_BATCH = 2000;
+/** Most events waiting to be stored; past it, bridges are refused (and send again later). */
+const MAX_WAITING = 10_000;
 
 /**
  * The background worker's logic: accepts events from bridges, stores them durably before
@@ -111,20 +113,31 @@ export function createWorkerService(deps: ServiceDeps) {
     port.onMessage.addListener((message) => receive(port, message, tabId, origin));
   }
 
-  /** Events from bridges waiting to be stored, in arrival order. */
+  /** Events from bridges waiting to be stored, in arrival order, and their ids. */
   const arrivals: { port: WorkerPort; events: TrodoEvent[]; tabId: number; origin: string }[] = [];
+  const waiting = new Set<string>();
   let storing = false;
+  /** Tabs whose events are being refused now: one log line per episode. */
+  const refusing = new Set<number>();
 
   function receive(port: WorkerPort, message: unknown, tabId: number, origin: string) {
     if (!isBridgeMessage(message)) return;
     // The bridge checked these already; a second check costs little and guards the store.
-    const events = message.events.filter((event) => trodoEventProblem(event) === null);
+    // An event already waiting (a bridge's resend while the store is busy) is acknowledged
+    // with its first copy.
+    const events = message.events.filter((event) => trodoEventProblem(event) === null && !waiting.has(event.id));
     if (!events.length) return;
-    if (!tabRates.get(tabId)?.take(events.length)) {
-      // Unacknowledged: the bridge sends them again once its resend timer fires.
-      deps.log(`tab ${tabId} (${origin}) is over its event rate; ${events.length} events refused for now`);
+    // Refused events are not acknowledged: the bridge sends them again after its resend delay.
+    const refusal =
+      waiting.size + events.length > MAX_WAITING ? `${waiting.size} events are waiting to be stored` :
+      !tabRates.get(tabId)?.take(events.length) ? 'the tab is over its event rate' : null;
+    if (refusal) {
+      if (!refusing.has(tabId)) deps.log(`refusing events from tab ${tabId} (${origin}) for now: ${refusal}`);
+      refusing.add(tabId);
       return;
     }
+    refusing.delete(tabId);
+    for (const event of events) waiting.add(event.id);
     arrivals.push({ port, events, tabId, origin });
     if (!storing) void storeArrivals();
   }
@@ -146,6 +159,7 @@ export function createWorkerService(deps: ServiceDeps) {
         const batch = arrivals.splice(0, take);
         // Not acknowledged on failure: the bridges send the events again.
         await storeBatch(batch).catch((error) => deps.log(`could not store events: ${String(error)}`));
+        for (const { events } of batch) for (const event of events) waiting.delete(event.id);
       }
     } finally {
       storing = false;

@@ -318,10 +318,14 @@ describe('createRelay', () => {
     // Not forwarded, so never acknowledged: the page keeps them.
     expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity);
     expect(r.toPage).toEqual([]);
-    await r.clock.advance(100);
+    // Once the bucket has refilled enough for the first refused message, the page hears ready.
+    const refill = (1000 / RATE.frameEvents.perSecond) * 1000;
+    await r.clock.advance(refill - 1);
+    expect(r.toPage).toEqual([]);
+    await r.clock.advance(1);
     expect(r.toPage).toEqual([{ t: 'ready', capture: true, autoEvents: true }]);
     expect(r.debug.filter((m) => m.startsWith('rate limit'))).toEqual(['rate limit: refused 2 messages (2000 events) from this page; it sends them again now']);
-    // The bucket refills at its rate: 100 ms later a thousand events pass again.
+    // And a thousand events pass again.
     r.send(refused);
     expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity + 1000);
   });
