@@ -164,7 +164,9 @@ export function createRelay(deps: RelayDeps) {
         return;
       }
       for (const { id, error } of parsed.value.rejected) deps.debug(`rejected event ${id ?? '(no id)'}: ${error}`);
-      const { events } = parsed.value;
+      // Events this bridge already holds are its own to resend: a tracker that sends all it
+      // holds again (after `ready`) spends no rate on them.
+      const events = parsed.value.events.filter((event) => !pending.has(event.id));
       if (!events.length) return;
       if (!limit.events.take(events.length)) return refuse(events.length, limit.events.waitMs(events.length));
       forward(events);

@@ -340,4 +340,15 @@ describe('createRelay', () => {
     await r.clock.advance(5000);
     expect(r.debug.some((m) => m.startsWith(`rate limit: refused ${40 - parsed} messages`))).toBe(true);
   });
+
+  it('does not forward again, nor count against the rate, events it already holds unacknowledged', () => {
+    const r = setup();
+    r.relay.start();
+    const held = Array.from({ length: 1000 }, () => makeEvent());
+    r.send(held);
+    for (let i = 0; i < 30; i++) r.send(held); // a tracker resending everything after each ready
+    expect(r.port().sentIds()).toHaveLength(1000);
+    for (let sent = 1000; sent < RATE.frameEvents.capacity; sent += 1000) r.send(Array.from({ length: 1000 }, () => makeEvent()));
+    expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity);
+  });
 });
