@@ -46,7 +46,7 @@ if (headed) {
   console.table(got.map(({ event }) => ({ event: event.event_name, category: event.event_category, properties: JSON.stringify(event.custom_properties), page: event.page_data.uri })));
 
   const popup = await context.newPage();
-  await popup.setViewportSize({ width: 640, height: 560 });
+  await popup.setViewportSize({ width: 780, height: 580 }); // the popup's own size (viewer.css)
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
   await popup.getByTestId('event-row').first().waitFor();
   await popup.screenshot({ path: `${OUT}/popup.png` });
