@@ -94,6 +94,10 @@ export function categoryProblem(category: unknown): string | null {
 
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
+  try {
+    if (Array.isArray(value)) return 'array';
+  } catch {
+    // A revoked Proxy: Array.isArray throws on it.
+  }
   return typeof value;
 }

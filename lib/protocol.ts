@@ -94,8 +94,20 @@ export function parsePageMessage(
   return { ok: true, value: { t: 'events', events, rejected } };
 }
 
-/** Why a value from outside is not a well-formed event, or null. */
+/**
+ * Why a value from outside is not a well-formed event, or null. Never throws: the worker
+ * also checks structured clones, which can hold cycles or BigInts that JSON.stringify
+ * throws on (and a revoked Proxy makes even Array.isArray throw).
+ */
 export function trodoEventProblem(value: unknown): string | null {
+  try {
+    return eventProblem(value);
+  } catch {
+    return 'event could not be read';
+  }
+}
+
+function eventProblem(value: unknown): string | null {
   if (!isPlainObject(value)) return 'event is not an object';
   if (!isUuid(value.id)) return 'id is not a UUID';
   if (!isEventTime(value.time)) return 'time is not a date in epoch milliseconds';

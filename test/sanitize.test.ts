@@ -300,6 +300,78 @@ describe('sanitizeProperties', () => {
     expectJsonSafe(output);
   });
 
+  it('sends a typed array as an array of its numbers, cut like any array', () => {
+    const { output, notes } = run({ bytes: new Uint8Array([1, 2, 3]), many: new Float64Array(150).fill(0.5), odd: new Float32Array([NaN]) });
+    expect(output).toEqual({ bytes: [1, 2, 3], many: Array(100).fill(0.5), odd: [null] });
+    expect(notes).toEqual([
+      'bytes: typed array sent as an array',
+      'many: typed array sent as an array',
+      'many: array of 150 items cut to 100',
+      'odd: typed array sent as an array',
+      'odd[0]: NaN is not valid JSON; sent as null',
+    ]);
+  });
+
+  it('sends an ArrayBuffer or a DataView as its size', () => {
+    const { output, notes } = run({ buffer: new ArrayBuffer(16), view: new DataView(new ArrayBuffer(4)) });
+    expect(output).toEqual({ buffer: '16 bytes', view: '4 bytes' });
+    expect(notes).toEqual(['buffer: binary data sent as its size', 'view: binary data sent as its size']);
+  });
+
+  it('sends -0 as 0, as JSON does', () => {
+    const { output, notes } = run({ zero: -0 });
+    expect(Object.is(output.zero, 0)).toBe(true);
+    expect(notes).toEqual([]);
+  });
+
+  it('drops only a nested value whose Proxy traps or getters throw, and keeps the rest', () => {
+    const trap = (name: string) => ({ [name]: () => { throw new Error(name); } });
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const input = {
+      before: 1,
+      keys: { inner: new Proxy({ a: 1 }, trap('ownKeys')) },
+      proto: new Proxy({ a: 1 }, trap('getPrototypeOf')),
+      list: [new Proxy([1], trap('get')), 2],
+      revoked,
+      map: new Map([[{ toString: trap('toString').toString }, 1]]),
+      after: 2,
+    };
+    const { output, notes } = run(input);
+    expect(output).toEqual({ before: 1, keys: {}, list: [null, 2], after: 2 });
+    expect(notes).toEqual([
+      'keys.inner: reading it threw (ownKeys); dropped',
+      'proto: reading it threw (getPrototypeOf); dropped',
+      'list[0]: reading it threw (get); dropped',
+      expect.stringMatching(/^revoked: reading it threw \(.*revoked.*\); dropped$/),
+      'map: reading it threw (toString); dropped',
+    ]);
+  });
+
+  it('keeps all the properties within a total size, noting where it ran out', () => {
+    const input = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, 'x'.repeat(LIMITS.maxStringLength)]));
+    const { output, notes } = run(input);
+    const text = JSON.stringify(output);
+    expect(text.length).toBeLessThanOrEqual(LIMITS.maxTotalLength);
+    expect(text.length).toBeGreaterThan(LIMITS.maxTotalLength - LIMITS.maxStringLength - 16);
+    expect(Object.keys(output)).toEqual(Array.from({ length: 15 }, (_, i) => `k${i}`));
+    expect(notes).toEqual(['k15: properties over 32768 characters; dropped from here on']);
+  });
+
+  it('counts escapes towards the total size', () => {
+    const { output } = run({ a: Array(10).fill('\u0000'.repeat(LIMITS.maxStringLength)) });
+    expect(JSON.stringify(output).length).toBeLessThanOrEqual(LIMITS.maxTotalLength);
+  });
+
+  it('stops looking through an object after ten times the key limit', () => {
+    // Undefined values are dropped silently and take no room, but not all 100 000 are read.
+    const input: Record<string, unknown> = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`u${i}`, undefined]));
+    input.last = 1;
+    const { output, notes } = run(input);
+    expect(output).toEqual({});
+    expect(notes).toEqual(['properties has more than 100 keys; the rest dropped']);
+  });
+
   it('appends to the caller notes rather than replacing them', () => {
     const notes = ['earlier'];
     sanitizeProperties({ n: NaN }, notes);

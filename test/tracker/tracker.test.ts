@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import type { PageData, TrodoEvent } from '../../lib/event';
 import { createIdGenerator } from '../../lib/ids';
+import { LIMITS } from '../../lib/sanitize';
 import { CAPS, trodoEventProblem, type PageMessage } from '../../lib/protocol';
 import { SESSION_TIMEOUT_MS, type Identity } from '../../lib/tracker/identity';
 import { idbOutboxStore, memoryOutboxStore, type OutboxStore } from '../../lib/tracker/outbox-store';
@@ -336,12 +337,30 @@ describe('createTracker', () => {
     for (const json of h.posted) expect(json.length).toBeLessThanOrEqual(CAPS.messageBytes);
   });
 
-  it('drops the properties of an event too large for the bridge, and says so', async () => {
+  it('keeps big properties well within what the bridge accepts, and says what it cut', async () => {
     const h = harness();
     h.tracker.receive(READY);
     await h.api.ready();
     const big = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(2000)]));
     await h.api.track('huge', big);
+    await settle();
+    const event = h.events()[0]!;
+    expect(Object.keys(event.properties).length).toBeGreaterThan(10);
+    expect(JSON.stringify(event.properties).length).toBeLessThanOrEqual(LIMITS.maxTotalLength);
+    expect(event.notes).toEqual([expect.stringMatching(/^k\d+: properties over 32768 characters; dropped from here on$/)]);
+    expect(trodoEventProblem(event)).toBeNull();
+  });
+
+  it('drops the properties of an event still too large for the bridge, and says so', async () => {
+    // The sanitiser's cap keeps properties under the limit; this is the tracker's backstop.
+    const stringify = (value: unknown) => {
+      const json = JSON.stringify(value);
+      return (value as TrodoEvent).properties?.padded ? json.padEnd(CAPS.eventBytes + 1) : json;
+    };
+    const h = harness({ stringify });
+    h.tracker.receive(READY);
+    await h.api.ready();
+    await h.api.track('huge', { padded: true });
     await settle();
     const event = h.events()[0]!;
     expect(event.properties).toEqual({});
