@@ -31,10 +31,10 @@ describe('chunkWorkerStore', () => {
     expect(await second.countForTab(1)).toBe(2);
   });
 
-  it('writes one ingest as one chunk, and tops up small chunks instead of making new ones', async () => {
+  it('fills chunks of at most 100 records in arrival order, topping up the newest', async () => {
     const name = freshName();
     const store = chunkWorkerStore(openWorkerDb(name));
-    const list = records(140);
+    const list = records(390);
     await store.ingest(list.slice(0, 60));
     await store.ingest(list.slice(60, 90));
     await store.ingest(list.slice(90, 130));
@@ -42,9 +42,10 @@ describe('chunkWorkerStore', () => {
     const db = await openDB(name);
     const chunks = (await db.getAll('chunks')) as { records: unknown[] }[];
     db.close();
-    // 60, topped up to 90 and then 130 (each time it held under 100); the last 10 start a new chunk.
-    expect(chunks.map((c) => c.records.length)).toEqual([130, 10]);
-    expect((await store.recent(200)).map((r) => r.id)).toEqual(list.map((r) => r.id).reverse());
+    // 60, topped up to 90 and then to 100, with 30 in a new chunk; that one is topped up
+    // by the last ingest of 260, the rest of which fills two more.
+    expect(chunks.map((c) => c.records.length)).toEqual([100, 100, 100, 90]);
+    expect((await store.recent(400)).map((r) => r.id)).toEqual(list.map((r) => r.id).reverse());
   });
 
   it('settles a batch that spans chunks, and keeps the rest queued in order', async () => {
