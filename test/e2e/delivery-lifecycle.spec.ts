@@ -1,22 +1,14 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchWithExtension } from '../../lib/demo/browser';
 import type { Collector } from '../../lib/collector/server';
-import { expect, extensionOf, received, test } from './fixtures';
+import { expect, exportJson, extensionOf, received, test } from './fixtures';
 
 // Delivery across the things that end contexts: a stopped worker (soak), a closed browser,
 // a full queue, and a page that goes away right after tracking.
 
 const bulk = (collector: Collector) => collector.requests().filter((r) => r.path === '/api/events/bulk');
-
-/** Everything the popup lists, through its JSON export. */
-async function exportJson(popup: Page): Promise<{ event: { event_id: string }; delivery: { status: string; reason?: string } }[]> {
-  await popup.getByTestId('more').click();
-  const [download] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('export-json').click()]);
-  return JSON.parse(await readFile((await download.path())!, 'utf8'));
-}
 
 test('soak: 1000 events, the worker stopped 10 times at random moments, 30% of requests failing: none lost', async ({ collector, extension, sitePage, site }) => {
   test.setTimeout(150_000);

@@ -1,9 +1,12 @@
 import { test as base, expect, type BrowserContext, type CDPSession, type Page, type Worker } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startCollector, type Collector, type ReceivedEvent } from '../../lib/collector/server';
 import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
+import type { exportRecord } from '../../lib/viewer/export';
+import type { WireEvent } from '../../lib/wire';
 
 /** The slice of the extension API used inside `worker.evaluate` (it runs in the worker, not here). */
 declare const chrome: {
@@ -123,4 +126,14 @@ export async function received(collector: Collector, count: number, where: (e: R
     .poll(() => (matching = collector.events().filter(where)).length, { timeout: timeoutMs, intervals: [100, 200, 500] })
     .toBeGreaterThanOrEqual(count);
   return matching;
+}
+
+/** One record of the viewer's JSON export (lib/viewer/export.ts), as a test reads it back. */
+export type ExportedRecord = Omit<ReturnType<typeof exportRecord>, 'event'> & { event: WireEvent };
+
+/** Exports the events in the viewer's view as JSON, through its menu, and reads the file. */
+export async function exportJson(viewer: Page): Promise<ExportedRecord[]> {
+  await viewer.getByTestId('more').click();
+  const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByTestId('export-json').click()]);
+  return JSON.parse(await readFile((await download.path())!, 'utf8'));
 }

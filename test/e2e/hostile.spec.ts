@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Page, Request } from '@playwright/test';
+import type { Request } from '@playwright/test';
 import { startCollector } from '../../lib/collector/server';
 import { startSiteServer } from '../../lib/demo/site-server';
-import { expect, received, test, withTimeout, type Extension } from './fixtures';
+import { expect, exportJson, received, test, withTimeout, type Extension } from './fixtures';
 
 /**
- * The threat model in SECURITY.md, line by line, against hostile fixture pages
+ * The threat model in the README ("Hostile pages"), line by line, against hostile fixture pages
  * (test/e2e/site/hostile/): what a page can do to the extension, and what it must never achieve.
  */
 
@@ -30,12 +29,6 @@ function watchWorkerRequests(extension: Extension) {
     if (request.serviceWorker()) urls.push(request.url());
   });
   return urls;
-}
-
-async function exportJson(popup: Page): Promise<{ event: { event_id: string; event_name: string }; delivery: { status: string; origin: string; tabId: number; reason?: string } }[]> {
-  await popup.getByTestId('more').click();
-  const [download] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('export-json').click()]);
-  return JSON.parse(await readFile((await download.path())!, 'utf8'));
 }
 
 test('a page that freezes Object.prototype and replaces JSON, Promise, fetch and addEventListener first still gets a working window.Trodo that never throws', async ({ collector, extension, sitePage, site }) => {
