@@ -39,6 +39,8 @@ interface RetryState {
 }
 
 const RETRY_KEY = 'retry';
+/** Batches read from the queue at once. */
+const READ_AHEAD = 10;
 export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
@@ -57,8 +59,9 @@ export function createFlusher(deps: FlusherDeps) {
   let timerAt = Infinity;
   let queuedSinceFlush = 0;
   /**
-   * Ids of the batch being sent, from the read of the queue head until its outcome is
-   * stored: queue eviction skips them, so no event is counted both sent and dropped.
+   * Ids the flusher has read from the queue and not yet settled (the batches read ahead,
+   * the one being sent, the one whose outcome is being stored): queue eviction skips them,
+   * so no event is counted both sent and dropped.
    */
   const busy = new Set<string>();
 
@@ -121,25 +124,39 @@ export function createFlusher(deps: FlusherDeps) {
     let failures = retry?.failures ?? 0;
     let limit = settings.batchSize;
     queuedSinceFlush = 0;
+    /** The head of the queue, read ahead for several batches: one read, not one per batch. */
+    let ahead: HistoryRecord[] = [];
+    /**
+     * The last delivered batch's outcome, being stored while the next request is out: one
+     * request in flight and one write, overlapped. If the worker stops before the write
+     * commits, that batch is sent again: a duplicate, which the server drops by event_id.
+     */
+    let recording: Promise<void> = Promise.resolve();
+    const reread = async () => {
+      await recording;
+      ahead = [];
+      busy.clear();
+    };
 
     for (;;) {
-      busy.clear();
+      if (!ahead.length) {
+        await reread();
+        ahead = await deps.store.head(limit * READ_AHEAD);
+        for (const record of ahead) busy.add(record.id);
+      }
       // A call goes alone to its endpoint; plain events in bulk (see calls.ts).
-      const head = takeBatch(await deps.store.head(limit));
+      const head = takeBatch(ahead.slice(0, limit));
+      ahead = ahead.slice(head.length);
       if (head.length === 0) break;
-      for (const record of head) busy.add(record.id);
       const now = deps.now();
       // Age counts from when the extension queued the event: `capturedAt` is the event's own
       // time, which page code may backdate with options.timestamp.
       const expired = head.filter((r) => now - r.queuedAt > maxAge);
-      if (expired.length) {
-        await settle(expired.map((r) => ({ ...r, status: 'dropped', reason: 'older than the maximum age of 7 days; never delivered' })), 'dropped');
-        continue;
-      }
-
       const broken = unencodable(head);
-      if (broken.length) {
-        await settle(broken.map(({ record, error }) => ({ ...record, status: 'dropped', reason: `could not be encoded for sending: ${error}` })), 'dropped');
+      if (expired.length || broken.length) {
+        await reread();
+        if (expired.length) await settle(expired.map((r) => ({ ...r, status: 'dropped', reason: 'older than the maximum age of 7 days; never delivered' })), 'dropped');
+        else await settle(broken.map(({ record, error }) => ({ ...record, status: 'dropped', reason: `could not be encoded for sending: ${error}` })), 'dropped');
         continue;
       }
 
@@ -150,14 +167,23 @@ export function createFlusher(deps: FlusherDeps) {
       const outcome = classify(result, deps.now());
       const at = deps.now();
       const tried = head.map((r) => ({ ...r, attempts: r.attempts + 1, batchId, httpStatus: result.kind === 'response' ? result.status : undefined }));
+      if (outcome.kind !== 'sent') await reread();
 
       switch (outcome.kind) {
-        case 'sent':
+        case 'sent': {
           failures = 0;
           state.lastSentAt = at;
-          await settle(tried.map((r) => ({ ...r, status: 'sent', sentAt: at, lastError: undefined, nextAttemptAt: undefined })), 'sent');
-          deps.onSent?.(tried, result);
+          const sent = tried.map((r) => ({ ...r, status: 'sent' as const, sentAt: at, lastError: undefined, nextAttemptAt: undefined }));
+          await recording; // one outcome being written at a time
+          recording = (async () => {
+            await settle(sent, 'sent');
+            for (const record of sent) busy.delete(record.id);
+            deps.onSent?.(tried, result);
+          })();
+          // Its failure surfaces where it is awaited (before the next write or read).
+          recording.catch(() => {});
           break;
+        }
         case 'rejected': {
           // Drop what the server named; if it named none of these, the whole batch.
           const named = tried.filter((r) => outcome.invalid.has(r.id));
@@ -189,6 +215,7 @@ export function createFlusher(deps: FlusherDeps) {
         }
       }
     }
+    await reread();
     if (retry) await deps.store.setMeta(RETRY_KEY, undefined);
     Object.assign(state, { failures: 0, nextAttemptAt: undefined, lastError: undefined });
   }

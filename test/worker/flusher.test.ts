@@ -148,6 +148,53 @@ describe('createFlusher', () => {
     expect(f.sentIds()).toEqual([ids(records.slice(0, 2)), ids(records.slice(2, 4)), ids(records.slice(4))]);
   });
 
+  it('stores a batch\'s outcome while the next request is out, never two requests at once', async () => {
+    const inner = memoryWorkerStore();
+    const gate = deferred<void>();
+    let applies = 0;
+    const store: WorkerStore = {
+      ...inner,
+      async apply(change) {
+        if (++applies === 1) await gate.promise;
+        return inner.apply(change);
+      },
+    };
+    const f = setup({ store, settings: { batchSize: 2 } });
+    const records = await f.queue(5);
+    const done = f.flusher.flush('manual');
+    await settle(20);
+    // The first outcome is still being written, and the second batch is already out.
+    expect(f.sentIds()).toEqual([ids(records.slice(0, 2)), ids(records.slice(2, 4))]);
+    expect(await inner.stats()).toMatchObject({ queued: 5, sent: 0 });
+    gate.resolve();
+    await done;
+    expect(f.sentIds()).toHaveLength(3);
+    expect(f.maxInFlight()).toBe(1);
+    expect(await f.store.stats()).toEqual({ captured: 5, queued: 0, sent: 5, dropped: 0 });
+  });
+
+  it('when a delivered batch\'s outcome cannot be stored, stops and keeps the events queued to send again', async () => {
+    const inner = memoryWorkerStore();
+    let fail = true;
+    const store: WorkerStore = {
+      ...inner,
+      async apply(change) {
+        if (fail && change.count?.sent) throw new Error('QuotaExceededError');
+        return inner.apply(change);
+      },
+    };
+    const f = setup({ store, settings: { batchSize: 2 } });
+    const records = await f.queue(4);
+    await f.flusher.flush('manual');
+    expect(await f.store.stats()).toMatchObject({ queued: 4, sent: 0 });
+    expect(f.flusher.state().lastError).toContain('QuotaExceededError');
+    fail = false;
+    await f.clock.advance(60_000);
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 4 });
+    // At least once: what was delivered before the failure went again (the server dedupes).
+    expect(f.sentIds().flat().filter((id) => id === records[0]!.id).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('flushes again when asked during a flush, to pick up events queued meanwhile', async () => {
     const f = setup();
     await f.queue(1);
