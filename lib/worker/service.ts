@@ -1,14 +1,13 @@
-import type { TrodoEvent } from '../event';
 import type { DeliveryState, HistoryRecord } from '../history';
 import {
-  BRIDGE_PORT, RATE, VIEWER_PORT, isBridgeMessage, isViewerMessage, trodoEventProblem,
+  BRIDGE_PORT, VIEWER_PORT, isViewerMessage,
   type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
-import { tokenBucket } from '../rate-limit';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from './backoff';
 import { answerFor } from './calls';
 import { createFlusher } from './flusher';
+import { createIntake, type Arrival } from './intake';
 import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
 import type { Transport } from './transport';
 
@@ -45,10 +44,6 @@ export interface ServiceDeps {
 export const FLUSH_ALARM = 'trodo-flush';
 export const HISTORY_LIMIT = 10_000;
 const VIEWER_UPDATE_MS = 100;
-/** Most events stored in one transaction when bridge messages pile up. */
-const INGEST_BATCH = 2000;
-/** Most events waiting to be stored; past it, bridges are refused (and send again later). */
-const MAX_WAITING = 10_000;
 
 /**
  * The background worker's logic: accepts events from bridges, stores them durably before
@@ -63,8 +58,6 @@ export function createWorkerService(deps: ServiceDeps) {
   );
   /** Open bridge ports and the page origin each speaks for (from its sender). */
   const bridges = new Map<WorkerPort, { origin: string; tabId: number }>();
-  /** Each tab's event budget, shared by its frames (lib/protocol.ts RATE); gone with its last port. */
-  const tabRates = new Map<number, ReturnType<typeof tokenBucket>>();
   const viewers = createViewerHub(deps, () => settings);
   let ingestedSinceTrim = 0;
 
@@ -104,69 +97,19 @@ export function createWorkerService(deps: ServiceDeps) {
       return;
     }
     bridges.set(port, { origin, tabId });
-    if (!tabRates.has(tabId)) tabRates.set(tabId, tokenBucket(RATE.tabEvents, deps.now));
+    intake.openTab(tabId);
     port.onDisconnect.addListener(() => {
       bridges.delete(port);
-      if (![...bridges.values()].some((b) => b.tabId === tabId)) tabRates.delete(tabId);
+      if (![...bridges.values()].some((b) => b.tabId === tabId)) intake.closeTab(tabId);
     });
     void loaded.then(() => post(port, configMessage(settings, origin)));
-    port.onMessage.addListener((message) => receive(port, message, tabId, origin));
+    port.onMessage.addListener((message) => intake.receive(port, message, tabId, origin));
   }
 
-  /** Events from bridges waiting to be stored, in arrival order, and their ids. */
-  const arrivals: { port: WorkerPort; events: TrodoEvent[]; tabId: number; origin: string }[] = [];
-  const waiting = new Set<string>();
-  let storing = false;
-  /** Tabs whose events are being refused now: one log line per episode. */
-  const refusing = new Set<number>();
+  const intake = createIntake<WorkerPort>({ now: deps.now, log: deps.log, store: storeBatch, ready: loaded });
 
-  function receive(port: WorkerPort, message: unknown, tabId: number, origin: string) {
-    if (!isBridgeMessage(message)) return;
-    // The bridge checked these already; a second check costs little and guards the store.
-    // An event already waiting (a bridge's resend while the store is busy) is acknowledged
-    // with its first copy.
-    const events = message.events.filter((event) => trodoEventProblem(event) === null && !waiting.has(event.id));
-    if (!events.length) return;
-    // Refused events are not acknowledged: the bridge sends them again after its resend delay.
-    const refusal =
-      waiting.size + events.length > MAX_WAITING ? `${waiting.size} events are waiting to be stored` :
-      !tabRates.get(tabId)?.take(events.length) ? 'the tab is over its event rate' : null;
-    if (refusal) {
-      if (!refusing.has(tabId)) deps.log(`refusing events from tab ${tabId} (${origin}) for now: ${refusal}`);
-      refusing.add(tabId);
-      return;
-    }
-    refusing.delete(tabId);
-    for (const event of events) waiting.add(event.id);
-    arrivals.push({ port, events, tabId, origin });
-    if (!storing) void storeArrivals();
-  }
-
-  /**
-   * Stores what bridges sent, one transaction at a time. Messages that arrive while one is
-   * being stored go together into the next (up to INGEST_BATCH events), so a burst costs a
-   * few large transactions and queue-bound checks, not one each per message, all queued
-   * behind one another.
-   */
-  async function storeArrivals() {
-    storing = true;
-    try {
-      await loaded;
-      while (arrivals.length) {
-        let count = 0;
-        let take = 0;
-        while (take < arrivals.length && (take === 0 || count + arrivals[take]!.events.length <= INGEST_BATCH)) count += arrivals[take++]!.events.length;
-        const batch = arrivals.splice(0, take);
-        // Not acknowledged on failure: the bridges send the events again.
-        await storeBatch(batch).catch((error) => deps.log(`could not store events: ${String(error)}`));
-        for (const { events } of batch) for (const event of events) waiting.delete(event.id);
-      }
-    } finally {
-      storing = false;
-    }
-  }
-
-  async function storeBatch(batch: typeof arrivals) {
+  /** Stores what bridges sent (unless capture is off for their site), then acknowledges it. */
+  async function storeBatch(batch: Arrival<WorkerPort>[]) {
     const now = deps.now();
     const records: HistoryRecord[] = batch
       .filter(({ origin }) => captureOn(settings, origin))

@@ -1,0 +1,94 @@
+import type { TrodoEvent } from '../event';
+import { RATE, isBridgeMessage, trodoEventProblem } from '../protocol';
+import { tokenBucket } from '../rate-limit';
+
+/** Events one bridge message brought, with who sent them (from the port's sender). */
+export interface Arrival<Port> {
+  port: Port;
+  events: TrodoEvent[];
+  tabId: number;
+  origin: string;
+}
+
+export interface IntakeDeps<Port> {
+  now: () => number;
+  log: (message: string) => void;
+  /** Stores a batch of arrivals and acknowledges each; throws (acknowledging none) on failure. */
+  store: (batch: Arrival<Port>[]) => Promise<void>;
+  /** Waited for before the first store (the settings loading). */
+  ready: Promise<unknown>;
+}
+
+/** Most events stored in one transaction when bridge messages pile up. */
+export const INGEST_BATCH = 2000;
+/** Most events waiting to be stored; past it, bridges are refused (and send again later). */
+export const MAX_WAITING = 10_000;
+
+/**
+ * The way into the worker's store for what bridges send: checks each message again, limits
+ * each tab's rate (its frames share one budget), refuses while too much is waiting, takes
+ * an event that is already waiting once, and stores one transaction at a time. Messages
+ * that arrive while one is being stored go together into the next (up to INGEST_BATCH
+ * events), so a burst costs a few large transactions, not one per message queued behind
+ * one another. Refused events are not acknowledged: their bridge sends them again.
+ */
+export function createIntake<Port>(deps: IntakeDeps<Port>) {
+  const tabRates = new Map<number, ReturnType<typeof tokenBucket>>();
+  const arrivals: Arrival<Port>[] = [];
+  /** Ids of the events in `arrivals` and in the batch being stored. */
+  const waiting = new Set<string>();
+  /** Tabs whose events are being refused now: one log line per episode. */
+  const refusing = new Set<number>();
+  let storing = false;
+
+  function refusal(tabId: number, count: number): string | null {
+    if (waiting.size + count > MAX_WAITING) return `${waiting.size} events are waiting to be stored`;
+    if (!tabRates.get(tabId)?.take(count)) return 'the tab is over its event rate';
+    return null;
+  }
+
+  async function storeAll() {
+    storing = true;
+    try {
+      await deps.ready;
+      while (arrivals.length) {
+        let count = 0;
+        let take = 0;
+        while (take < arrivals.length && (take === 0 || count + arrivals[take]!.events.length <= INGEST_BATCH)) count += arrivals[take++]!.events.length;
+        const batch = arrivals.splice(0, take);
+        await deps.store(batch).catch((error) => deps.log(`could not store events: ${String(error)}`));
+        for (const { events } of batch) for (const event of events) waiting.delete(event.id);
+      }
+    } finally {
+      storing = false;
+    }
+  }
+
+  return {
+    /** A bridge of this tab connected. */
+    openTab(tabId: number) {
+      if (!tabRates.has(tabId)) tabRates.set(tabId, tokenBucket(RATE.tabEvents, deps.now));
+    },
+    /** The tab's last bridge went away. */
+    closeTab(tabId: number) {
+      tabRates.delete(tabId);
+      refusing.delete(tabId);
+    },
+    receive(port: Port, message: unknown, tabId: number, origin: string) {
+      if (!isBridgeMessage(message)) return;
+      // The bridge checked these already; a second check costs little and guards the store.
+      const events = message.events.filter((event) => trodoEventProblem(event) === null && !waiting.has(event.id));
+      if (!events.length) return;
+      const why = refusal(tabId, events.length);
+      if (why) {
+        if (!refusing.has(tabId)) deps.log(`refusing events from tab ${tabId} (${origin}) for now: ${why}`);
+        refusing.add(tabId);
+        return;
+      }
+      refusing.delete(tabId);
+      for (const event of events) waiting.add(event.id);
+      arrivals.push({ port, events, tabId, origin });
+      if (!storing) void storeAll();
+    },
+  };
+}
