@@ -149,18 +149,19 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       const tx = await write();
       const queue = tx.objectStore('queue');
       const chunks = tx.objectStore('chunks');
-      // Records being settled are queued ones, so the queue says which chunk holds them;
-      // the index answers for any other.
-      const owner = new Map<string, string>();
-      for (const entry of await queue.getAll()) for (const id of entry.ids) owner.set(id, entry.key);
+      // Which chunk holds each record: the index answers, all lookups in one go (reading the
+      // whole queue to find out cost more than the rest of a batch's write).
+      const ids = [...new Set([...change.put.map((r) => r.id), ...change.dequeue])];
+      const keys = await Promise.all(ids.map((id) => chunks.index('ids').getKey(id)));
+      const owner = new Map(ids.map((id, i) => [id, keys[i]]));
       const byChunk = new Map<string, { put: HistoryRecord[]; dequeue: Set<string> }>();
-      const group = async (id: string) => {
-        const key = owner.get(id) ?? (await chunks.index('ids').getKey(id));
+      const group = (id: string) => {
+        const key = owner.get(id);
         if (key === undefined) return null;
         return byChunk.get(key) ?? byChunk.set(key, { put: [], dequeue: new Set() }).get(key)!;
       };
-      for (const record of change.put) (await group(record.id))?.put.push(record);
-      for (const id of change.dequeue) (await group(id))?.dequeue.add(id);
+      for (const record of change.put) group(record.id)?.put.push(record);
+      for (const id of change.dequeue) group(id)?.dequeue.add(id);
 
       let leaving = 0;
       for (const [key, { put, dequeue }] of byChunk) {
