@@ -95,11 +95,23 @@ export function createRelay(deps: RelayDeps) {
   function forward(events: TrodoEvent[]) {
     const now = deps.now();
     for (const event of events) pending.set(event.id, { event, sentAt: now });
+    const reconnecting = !port;
     const target = ensurePort();
     if (!target) return;
+    // On a new port (the worker was stopped), everything unacknowledged goes first, in the
+    // order it was tracked (the Map keeps first insertion): otherwise these new events could
+    // reach the worker, and the server, before older ones the stopped worker never stored.
+    let batch = events;
+    if (reconnecting) {
+      batch = [];
+      for (const entry of pending.values()) {
+        entry.sentAt = now;
+        batch.push(entry.event);
+      }
+    }
     try {
-      for (let i = 0; i < events.length; i += EVENTS_PER_PORT_MESSAGE) {
-        target.postMessage({ type: 'events', events: events.slice(i, i + EVENTS_PER_PORT_MESSAGE) });
+      for (let i = 0; i < batch.length; i += EVENTS_PER_PORT_MESSAGE) {
+        target.postMessage({ type: 'events', events: batch.slice(i, i + EVENTS_PER_PORT_MESSAGE) });
       }
     } catch {
       // The port closed under us; onDisconnect schedules the resend.

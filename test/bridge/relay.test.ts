@@ -351,4 +351,16 @@ describe('createRelay', () => {
     for (let sent = 1000; sent < RATE.frameEvents.capacity; sent += 1000) r.send(Array.from({ length: 1000 }, () => makeEvent()));
     expect(r.port().sentIds()).toHaveLength(RATE.frameEvents.capacity);
   });
+
+  it('after the worker was stopped, sends what is unacknowledged before newer events, on the new port', async () => {
+    const r = setup();
+    r.relay.start();
+    const older = [makeEvent(), makeEvent()];
+    r.send(older);
+    r.port().drop(); // the worker stopped before storing them
+    const newer = [makeEvent()];
+    r.send(newer); // before the reconnect timer fires
+    expect(r.connects()).toBe(2);
+    expect(r.port().sentIds()).toEqual([...older, ...newer].map((e) => e.id));
+  });
 });
