@@ -105,12 +105,14 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         const meta = tx.objectStore('meta');
         const queue = tx.objectStore('queue');
         let newest = (await meta.get(NEWEST)) as { key: string; seq: number } | undefined;
+        // Each event's size is its JSON's length: measured once.
+        const items = new Map(fresh.map((r) => [r.id, queuedItem(r)]));
         const fill = async (chunk: Chunk, records: HistoryRecord[], seq: number) => {
           chunk.records = [...chunk.records, ...records].sort(byId);
           chunk.ids = chunk.records.map((r) => r.id);
           void chunks.put(chunk);
           const entry = await queue.get(chunk.key);
-          void queue.put(queueEntry(chunk.key, [...itemsOf(entry), ...records.map(queuedItem)], seq));
+          void queue.put(queueEntry(chunk.key, [...itemsOf(entry), ...records.map((r) => items.get(r.id)!)], seq));
         };
         let rest = fresh;
         const last = newest && (await chunks.get(newest.key));
@@ -128,7 +130,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           newest = { key, seq };
         }
         void meta.put(newest, NEWEST);
-        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum(fresh.map(eventBytes)));
+        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum([...items.values()].map((item) => item.size)));
       }
       await tx.done;
       return fresh;
