@@ -244,15 +244,15 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       const entries = await tx.objectStore('queue').getAll();
       const count = entries.reduce((n, e) => n + e.ids.length, 0);
       let bytes = ((await tx.objectStore('meta').get(QUEUE_BYTES)) as number | undefined) ?? 0;
-      const over = () => count > bound.maxEvents || bytes > bound.maxBytes;
-      if (!over()) {
+      if (count <= bound.maxEvents && bytes <= bound.maxBytes) {
         await tx.done;
         return [];
       }
       // Oldest by arrival, so the victims lie in the oldest chunks and an eviction rewrites
-      // a few chunks, not all of them (ids a page forged could sort anywhere). The batch in
-      // flight (`keep`) is the flusher's to settle.
-      const arrived = [...entries].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || byId({ id: a.key }, { id: b.key }));
+      // a few chunks, not all of them (ids a page forged could sort anywhere). The sort is
+      // stable over getAll's key order, which breaks ties. The batch in flight (`keep`) is
+      // the flusher's to settle.
+      const arrived = [...entries].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
       const queued = arrived.flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key })));
       const chosen = chooseVictims(queued, bound, keep);
       const victims = new Map<string, Set<string>>();

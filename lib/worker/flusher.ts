@@ -208,7 +208,6 @@ export function createFlusher(deps: FlusherDeps) {
           await deps.store.apply({ put: retrying, dequeue: [] });
           await deps.store.setMeta(RETRY_KEY, next);
           deps.onRecords(retrying);
-          busy.clear();
           Object.assign(state, { failures, nextAttemptAt: next.notBefore, lastError: outcome.reason });
           wakeIn(wait);
           return;
