@@ -1,7 +1,7 @@
 /**
  * Every message between the four contexts, in one place:
  *
- *   page tracker ⇄ bridge content script   window CustomEvents carrying a JSON string
+ *   page tracker ⇄ bridge content script   JSON strings on a private DOM node (lib/page-channel.ts)
  *   bridge       ⇄ background worker       runtime Port "trodo-bridge"
  *   viewer       ⇄ background worker       runtime Port "trodo-viewer"
  *
@@ -18,10 +18,6 @@ import { isCallOp } from './wire-calls';
 
 // ── page ⇄ bridge ─────────────────────────────────────────────────────────────
 
-/** CustomEvent types on `window`; `detail` is always a JSON string (objects do not cross worlds). */
-export const PAGE_TO_BRIDGE = 'trodo:page-to-bridge';
-export const BRIDGE_TO_PAGE = 'trodo:bridge-to-page';
-
 export type PageMessage =
   /** The tracker has started and wants the bridge's `ready`. */
   | { t: 'hello' }
@@ -36,7 +32,9 @@ export type BridgeMessage =
   /** These events are committed in the worker's queue and may leave the page outbox. */
   | { t: 'ack'; ids: string[] }
   /** Trodo answered identify(identifyId) with this distinct id (a merge, or its own form of the id). */
-  | { t: 'merge'; identifyId: string; distinctId: string };
+  | { t: 'merge'; identifyId: string; distinctId: string }
+  /** The extension was reloaded or removed: nothing is relayed any more; events wait in the page outbox. */
+  | { t: 'gone' };
 
 export const CAPS = {
   /** Bytes of one page message (its JSON text). */

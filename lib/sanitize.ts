@@ -51,7 +51,7 @@ export function sanitizeProperties(
     const out = typeof input === 'object' && !Array.isArray(input) ? sanitizeObject(input, '', 0, [], ctx) : input;
     if (out && typeof out === 'object' && !Array.isArray(out)) return out as JsonObject;
     // Not an object, or one that converts to something else (a Date, a Set).
-    notes.push(`properties must be an object, got ${Array.isArray(out) ? 'array' : typeof out}; ignored`);
+    notes[notes.length] = `properties must be an object, got ${Array.isArray(out) ? 'array' : typeof out}; ignored`;
   } catch (error) {
     note(ctx, '', `properties could not be read (${describeError(error)}); ignored`);
   }
@@ -107,11 +107,11 @@ function sanitizeObject(obj: object, at: string, depth: number, seen: object[], 
   // A typed array (DataView is converted) is walked like an array. isView is a brand
   // check: no Proxy trap runs in it.
   else if (ArrayBuffer.isView(obj)) note(ctx, at, 'typed array sent as an array');
-  seen.push(obj);
+  seen[seen.length] = obj;
   const out = converted ? sanitizeValue(converted[1], at, depth, seen, ctx)
     : Array.isArray(obj) || ArrayBuffer.isView(obj) ? sanitizeArray(obj as ArrayLike<unknown>, at, depth, seen, ctx)
     : sanitizeKeys(obj as Record<string, unknown>, at, depth, seen, ctx);
-  seen.pop();
+  seen.length--;
   return out;
 }
 
@@ -173,7 +173,7 @@ function sanitizeArray(list: ArrayLike<unknown>, at: string, depth: number, seen
     // Inside arrays a dropped value becomes null, as JSON.stringify does, unless the budget ran out.
     if (value === undefined) value = sanitizeValue(null, path, depth, seen, ctx);
     if (value === undefined) break;
-    out.push(value);
+    out[out.length] = value;
   }
   return out;
 }
@@ -208,7 +208,7 @@ function jsonLength(text: string): number {
 /** Notes a change to the value at `at` (none: `what` says where); undefined, for callers that drop it. */
 function note(ctx: Context, at: string, what: string): undefined {
   // Cut: a note names keys, and the page's keys can be long.
-  if (ctx.notes.length < maxNotes) ctx.notes.push((at ? `${at}: ${what}` : what).slice(0, 300));
+  if (ctx.notes.length < maxNotes) ctx.notes[ctx.notes.length] = (at ? `${at}: ${what}` : what).slice(0, 300);
   return undefined;
 }
 

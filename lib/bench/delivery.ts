@@ -36,7 +36,6 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
   const before = await pageHeap(cdp);
   const duplicatesBefore = collector.duplicates();
   const requestsBefore = collector.requests().length;
-  const ackedBefore = await h.acked();
 
   const { start, end } = await h.burst(n, tag);
   const afterCalls = await pageHeap(cdp, false);
@@ -47,7 +46,7 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
   const bulk = collector.requests().slice(requestsBefore).filter((r) => r.path === PATHS.bulk && r.at <= last);
 
   // Acked events leave the page's memory and outbox; measure once they all have.
-  await h.untilAcked(ackedBefore + n, 30_000);
+  await h.untilAcked(30_000);
   const afterDrain = await pageHeap(cdp);
   await cdp.detach();
   const totalMs = last - start;

@@ -96,7 +96,7 @@ try {
   const held = harness(heldPage);
   await held.ready();
   await held.burst(10_000, 'held');
-  if (!(await held.untilAcked(10_000, 120_000))) throw new Error('held events were not all acked');
+  if (!(await held.untilAcked(120_000))) throw new Error('held events were not all acked');
   const storageAfter = await storageEstimate(extPage);
   const cdp = await ext.context.newCDPSession(extPage);
   let heap: BenchResults['queue']['workerHeap'] = null;

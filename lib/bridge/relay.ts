@@ -13,6 +13,8 @@ export interface PortLike {
 export interface RelayDeps {
   /** Opens a port to the worker; throws once the extension context is gone. */
   connect: () => PortLike;
+  /** False once the extension context is really gone (reloaded or removed), never on a page signal. */
+  alive: () => boolean;
   toPage: (json: string) => void;
   now: () => number;
   setTimer: (task: () => void, ms: number) => unknown;
@@ -58,17 +60,29 @@ export function createRelay(deps: RelayDeps) {
       next.onMessage.addListener(onWorkerMessage);
       next.onDisconnect.addListener(() => {
         if (port === next) port = null;
-        if (pending.size) schedule(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!, true);
+        // A stopped worker disconnects too; only a missing runtime means the extension is gone.
+        if (!deps.alive()) die('the extension was reloaded or removed');
+        else if (pending.size) schedule(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!, true);
       });
       port = next;
     } catch (error) {
-      // Extension reloaded or removed: the page keeps its events in its outbox and the
-      // next page load delivers them.
-      dead = true;
-      deps.debug(`extension unavailable; ${pending.size} events stay in the page outbox (${String(error)})`);
-      if (timer !== null) deps.clearTimer(timer);
+      die(String(error));
     }
     return port;
+  }
+
+  /**
+   * The extension context is gone for good: stop, and tell the page. Its tracker keeps its
+   * events in the outbox, and the next page load with the extension delivers them.
+   */
+  function die(reason: string) {
+    if (dead) return;
+    dead = true;
+    deps.debug(`extension unavailable; ${pending.size} events stay in the page outbox (${reason})`);
+    if (timer !== null) deps.clearTimer(timer);
+    if (limit.refused.reopen !== null) deps.clearTimer(limit.refused.reopen);
+    port = null;
+    toPage({ t: 'gone' });
   }
 
   function onWorkerMessage(message: WorkerToBridge) {
@@ -186,13 +200,6 @@ export function createRelay(deps: RelayDeps) {
     /** Connect at start so the worker's config reaches the page and `ready` can be sent. */
     start() {
       ensurePort();
-    },
-    stop() {
-      dead = true;
-      if (timer !== null) deps.clearTimer(timer);
-      if (limit.refused.reopen !== null) deps.clearTimer(limit.refused.reopen);
-      port?.disconnect();
-      port = null;
     },
     pendingCount: () => pending.size,
   };

@@ -21,9 +21,10 @@ export function installTracker(win: Window & typeof globalThis): void {
   const debug = (message: string) => log(`[Trodo QA] ${message}`);
   const stringify = win.JSON.stringify;
   const now = win.Date.now;
+  const microtask = win.queueMicrotask.bind(win);
 
   let receive: ReturnType<typeof createTracker>['receive'] = () => {};
-  const channel = createPageChannel(win, (message) => receive(message), debug);
+  const channel = createPageChannel(win, (message) => receive(message));
   const tracker = createTracker({
     store: idbOutboxStore(),
     post: channel.post,
@@ -31,7 +32,7 @@ export function installTracker(win: Window & typeof globalThis): void {
     now,
     eventId: createIdGenerator(now),
     newId: randomUuid,
-    schedule: (task) => win.queueMicrotask(task),
+    schedule: microtask,
     debug,
     stringify: (value) => stringify(value),
     startAuto: (emit, signal) => startAutoEvents(emit, signal, debug),

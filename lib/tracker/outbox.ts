@@ -20,7 +20,8 @@ export function createOutbox(store: OutboxStore, schedule: (task: () => void) =>
     schedule(write);
   }
 
-  function write() {
+  /** Async, not .catch/.finally: `await` never calls the page-replaceable Promise.prototype methods. */
+  async function write() {
     scheduled = false;
     if (puts.size === 0 && deletes.size === 0 && !identity) return;
     const batch = { puts: [...puts.values()], deletes: [...deletes], identity: identity && { ...identity } };
@@ -28,13 +29,13 @@ export function createOutbox(store: OutboxStore, schedule: (task: () => void) =>
     deletes.clear();
     identity = null;
     writing = true;
-    store
-      .write(batch.puts, batch.deletes, batch.identity)
-      .catch(onError)
-      .finally(() => {
-        writing = false;
-        if (puts.size || deletes.size || identity) request();
-      });
+    try {
+      await store.write(batch.puts, batch.deletes, batch.identity);
+    } catch (error) {
+      onError(error);
+    }
+    writing = false;
+    if (puts.size || deletes.size || identity) request();
   }
 
   return {

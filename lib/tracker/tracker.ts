@@ -68,7 +68,7 @@ const RESOLVED = Promise.resolve();
  * a bridge says it is ready — including events left in the outbox by earlier page loads.
  */
 export function createTracker(deps: TrackerDeps) {
-  const outbox = createOutbox(deps.store, deps.schedule, (error) => deps.debug(`outbox write failed; events are kept in memory until delivered (${String(error)})`));
+  const outbox = createOutbox(deps.store, deps.schedule, (error) => deps.debug(`outbox write failed; events stay in memory until delivered (${String(error)})`));
   const unacked = new Map<string, TrodoEvent>();
   /** Events (and API calls) made before identity loaded; stamped and queued, in order, once it has. */
   let waiting: (TrodoEvent | (() => void))[] | null = [];
@@ -89,32 +89,34 @@ export function createTracker(deps: TrackerDeps) {
   const ext = createApi({
     ...deps,
     queue,
-    defer: (task) => (waiting ? waiting.push(task) : task()),
+    defer: (task) => (waiting ? void (waiting[waiting.length] = task) : task()),
     save: (state) => outbox.saveIdentity(state),
     ready: () => loaded,
     capture: () => capture,
   });
 
-  deps.store
-    .load()
-    .catch((error) => {
+  // An async function, not .then/.catch: `await` on the engine's own promise never calls the
+  // page-replaceable Promise.prototype methods.
+  void (async () => {
+    let stored: Awaited<ReturnType<OutboxStore['load']>> = { events: [], identity: null };
+    try {
+      stored = await deps.store.load();
+    } catch (error) {
       deps.debug(`could not read the outbox; starting fresh (${String(error)})`);
-      return { events: [], identity: null };
-    })
-    .then(({ events, identity: stored }) => {
-      identity = isIdentity(stored) ? stored : newIdentity(deps.newId, deps.now());
-      outbox.saveIdentity(identity);
-      ext.loaded(identity);
-      // Left by an earlier load that closed before the worker acknowledged them.
-      for (const event of events) unacked.set(event.id, event);
-      bound();
-      const early = waiting ?? [];
-      waiting = null;
-      for (const event of early) typeof event === 'function' ? event() : accept(event);
-      // Events tracked during the load go out with the next microtask batch.
-      if (bridgeReady) send(events);
-      markReady();
-    });
+    }
+    identity = isIdentity(stored.identity) ? stored.identity : newIdentity(deps.newId, deps.now());
+    outbox.saveIdentity(identity);
+    ext.loaded(identity);
+    // Left by an earlier load that closed before the worker acknowledged them.
+    for (const event of stored.events) unacked.set(event.id, event);
+    bound();
+    const early = waiting ?? [];
+    waiting = null;
+    for (const event of early) typeof event === 'function' ? event() : accept(event);
+    // Events tracked during the load go out with the next microtask batch.
+    if (bridgeReady) send(stored.events);
+    markReady();
+  })();
 
   function accept(event: TrodoEvent) {
     // Session, ids and group memberships; false while tracking consent is withdrawn.
@@ -125,7 +127,7 @@ export function createTracker(deps: TrackerDeps) {
     outbox.put(event);
     unacked.set(event.id, event);
     bound();
-    toSend.push(event);
+    toSend[toSend.length] = event;
     if (!sendScheduled) {
       sendScheduled = true;
       deps.schedule(sendPending);
@@ -172,7 +174,7 @@ export function createTracker(deps: TrackerDeps) {
     for (const event of events) {
       const json = serialize(event);
       if (parts.length === CAPS.eventsPerMessage || bytes + json.length + 64 > CAPS.messageBytes) flush();
-      parts.push(json);
+      parts[parts.length] = json;
       bytes += json.length + 1;
     }
     flush();
@@ -225,7 +227,7 @@ export function createTracker(deps: TrackerDeps) {
   }
 
   function admit(event: TrodoEvent) {
-    if (waiting) waiting.push(event);
+    if (waiting) waiting[waiting.length] = event;
     else accept(event);
   }
 
@@ -249,7 +251,7 @@ export function createTracker(deps: TrackerDeps) {
         if (element) event.element = element;
         lastName = name;
         if (!earlyAuto) admit(event);
-        else if (earlyAuto.length < MAX_EARLY_AUTO) earlyAuto.push(event);
+        else if (earlyAuto.length < MAX_EARLY_AUTO) earlyAuto[earlyAuto.length] = event;
       } catch (error) {
         deps.debug(`auto-event ${name} failed: ${String(error)}`);
       }
@@ -279,7 +281,7 @@ export function createTracker(deps: TrackerDeps) {
     switch (message.t) {
       case 'ready':
         bridgeReady = true;
-        if (!message.capture && capture) deps.debug('capture is switched off in the Trodo QA extension; track() calls are ignored');
+        if (!message.capture && capture) deps.debug('capture is off in the Trodo QA extension; track() is ignored');
         capture = message.capture;
         autoAllowed = message.autoEvents;
         runAuto(capture && autoAllowed);
@@ -297,6 +299,9 @@ export function createTracker(deps: TrackerDeps) {
         break;
       case 'merge':
         ext.merge(message.identifyId, message.distinctId);
+        break;
+      case 'gone':
+        deps.debug(`extension gone; ${unacked.size} events wait in the outbox`);
         break;
     }
   }
@@ -330,7 +335,7 @@ function eventCategory(options: TrackOptions | undefined, notes: string[]): stri
   if (category === undefined) return DEFAULT_CATEGORY;
   const problem = categoryProblem(category);
   if (!problem) return category as string;
-  notes.push(`${problem}; used "${DEFAULT_CATEGORY}"`);
+  notes[notes.length] = `${problem}; used "${DEFAULT_CATEGORY}"`;
   return DEFAULT_CATEGORY;
 }
 
@@ -339,6 +344,6 @@ function eventTime(options: TrackOptions | undefined, notes: string[], now: () =
   if (given === undefined) return now();
   const time = given instanceof Date ? given.getTime() : typeof given === 'string' ? Date.parse(given) : given;
   if (isEventTime(time)) return time;
-  notes.push('options.timestamp is not a valid date; used the current time');
+  notes[notes.length] = 'options.timestamp is not a valid date; used the current time';
   return now();
 }

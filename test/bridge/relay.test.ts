@@ -33,7 +33,7 @@ class FakePort implements PortLike {
   }
 }
 
-function setup(opts: { connectThrows?: () => boolean } = {}) {
+function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean } = {}) {
   const clock = manualClock();
   const ports: FakePort[] = [];
   const toPage: BridgeMessage[] = [];
@@ -47,6 +47,7 @@ function setup(opts: { connectThrows?: () => boolean } = {}) {
       ports.push(port);
       return port;
     },
+    alive: opts.alive ?? (() => true),
     toPage: (json) => toPage.push(JSON.parse(json) as BridgeMessage),
     now: clock.now,
     setTimer: clock.setTimer,
@@ -290,17 +291,31 @@ describe('createRelay', () => {
     expect(r.port().sentIds()).toEqual(events.map((e) => e.id));
   });
 
-  it('stop disconnects and cancels resends', async () => {
-    const r = setup();
+  it('stops for good, and tells the page, when a disconnect comes with the extension context gone', async () => {
+    let alive = true;
+    const r = setup({ alive: () => alive });
     r.relay.start();
     r.send([makeEvent()]);
     const port = r.port();
-    r.relay.stop();
-    expect(port.disconnected).toBe(true);
+    alive = false;
+    port.drop();
+    expect(r.toPage).toContainEqual({ t: 'gone' });
     expect(r.clock.pending()).toEqual([]);
     await r.clock.advance(60_000);
+    r.send([makeEvent()]);
     expect(port.sent).toHaveLength(1);
     expect(r.connects()).toBe(1);
+    expect(r.debug.some((m) => m.startsWith('extension unavailable; 1 events stay in the page outbox'))).toBe(true);
+  });
+
+  it('a stopped worker (context alive) is not the extension going away: it reconnects', async () => {
+    const r = setup();
+    r.relay.start();
+    r.send([makeEvent()]);
+    r.port().drop();
+    await r.clock.advance(50);
+    expect(r.connects()).toBe(2);
+    expect(r.toPage).not.toContainEqual({ t: 'gone' });
   });
 
   it('refuses a flood past the frame\'s event rate unacknowledged, then tells the page ready so it sends again', async () => {

@@ -37,12 +37,13 @@ test('events tracked while the collector is down are kept and delivered once it 
 });
 
 test('events left in the page outbox by a closed tab are delivered on the next visit to that origin', async ({ collector, extension, site }) => {
-  // The first tab never hears from the bridge (a capture listener swallows its messages),
-  // so its events stay in the page origin's IndexedDB outbox, as when a tab closes before
-  // the worker could acknowledge.
+  // In the first tab the tracker and the bridge never meet: a test init script, which runs
+  // before the extension's document_start scripts (no page script can), swallows their
+  // handshake on window. So its events stay in the page origin's IndexedDB outbox, as when a
+  // tab closes before the worker could acknowledge.
   const first = await extension.context.newPage();
   await first.addInitScript(() => {
-    window.addEventListener('trodo:bridge-to-page', (e) => e.stopImmediatePropagation(), true);
+    window.addEventListener('trodo-qa', (e) => e.stopImmediatePropagation(), true);
   });
   await first.goto(`${site.url}/index.html`);
   await first.evaluate(() => {

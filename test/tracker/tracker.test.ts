@@ -111,6 +111,19 @@ describe('createTracker', () => {
     expect(ids).toEqual([...ids].sort());
   });
 
+  it('says on the console when the extension is gone, and keeps the unacknowledged events in the outbox', async () => {
+    const h = harness();
+    h.tracker.receive(READY);
+    await h.api.ready();
+    await h.api.track('waits');
+    await settle();
+    const waiting = h.tracker.unacked.size; // the event, and the session's record and start
+    expect(waiting).toBeGreaterThan(0);
+    h.tracker.receive({ t: 'gone' });
+    expect(h.debug).toContain(`extension gone; ${waiting} events wait in the outbox`);
+    expect(h.tracker.unacked.size).toBe(waiting);
+  });
+
   it('fills the event: kind custom, category "custom" by default, page data, time now', async () => {
     const h = harness();
     h.tracker.receive(READY);
@@ -395,7 +408,7 @@ describe('createTracker', () => {
     expect(h.posted).toHaveLength(0);
     expect(counter.writes).toBe(0);
     expect(h.tracker.unacked.size).toBe(0);
-    expect(h.debug.some((m) => m.includes('capture is switched off'))).toBe(true);
+    expect(h.debug.some((m) => m.includes('capture is off in the Trodo QA extension'))).toBe(true);
   });
 
   it('captures again when capture is switched back on', async () => {

@@ -5,18 +5,25 @@
   const params = new URLSearchParams(location.search);
   const peer = params.get('peer');
   let track = null;
-  let acked = 0;
-  const ackWaiters = [];
 
-  // Acks travel bridge → page on this channel; counting them tells when events are stored.
-  window.addEventListener('trodo:bridge-to-page', (event) => {
-    const detail = event.detail;
-    if (typeof detail !== 'string' || !detail.startsWith('{"t":"ack"')) return;
-    acked += JSON.parse(detail).ids.length;
-    for (let i = ackWaiters.length - 1; i >= 0; i--) {
-      if (acked >= ackWaiters[i].target) ackWaiters.splice(i, 1)[0].resolve();
-    }
-  });
+  /**
+   * How many events wait in the tracker's outbox (the page origin's IndexedDB `trodo`), or -1.
+   * The tracker ⇄ bridge channel is private, so acknowledgements cannot be counted from the
+   * page; an event leaves the outbox when the worker has acknowledged it.
+   */
+  function outboxCount() {
+    return new Promise((resolve) => {
+      const open = indexedDB.open('trodo');
+      open.onerror = () => resolve(-1);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('outbox')) return db.close(), resolve(0);
+        const count = db.transaction('outbox').objectStore('outbox').count();
+        count.onsuccess = () => (db.close(), resolve(count.result));
+        count.onerror = () => (db.close(), resolve(-1));
+      };
+    });
+  }
 
   async function load() {
     if (!peer) {
@@ -41,7 +48,6 @@
 
   window.bench = {
     ready: load().then((t) => void (track = t)),
-    acked: () => acked,
     /**
      * n calls in one synchronous loop: µs per call and the calls made. It stops early past
      * `budgetMs` (an SDK whose cost grows with its queue would otherwise hang the bench);
@@ -68,13 +74,20 @@
       }
       return { start, end: Date.now() };
     },
-    untilAcked(target, timeoutMs) {
-      if (acked >= target) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const waiter = { target, resolve: () => resolve(true) };
-        ackWaiters.push(waiter);
-        setTimeout(() => resolve(false), timeoutMs);
-      });
+    /**
+     * Resolves true once the outbox has been empty at two looks 50 ms apart (the tracker may
+     * hold the newest events in memory for one transaction's time before writing them), or
+     * false after timeoutMs. Each look is one small IndexedDB read.
+     */
+    async untilAcked(timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      let empty = 0;
+      while (performance.now() < deadline) {
+        empty = (await outboxCount()) === 0 ? empty + 1 : 0;
+        if (empty === 2) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
     },
   };
 })();
