@@ -37,6 +37,7 @@ export interface Collector {
   token: string | null;
   /** Accepted events still held (the newest `maxEvents`), deduplicated by event_id, in arrival order. */
   events(): ReceivedEvent[];
+  /** The newest `maxRequests` requests, with their bodies, in arrival order. */
   requests(): ReceivedRequest[];
   /** Answered /api/sdk/* calls, first delivery of each call id only, in arrival order. */
   calls(): ReceivedRequest[];
@@ -63,6 +64,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const token = options.token ?? (isLoopbackBind(bind) ? null : randomBytes(24).toString('base64url'));
   const store = createStore(limits, options.dataFile);
   const plan = createFaultPlan();
+  const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+  // The port is known once listening; until then no Host matches (port 0), so nothing gets through.
+  const policy: GuardPolicy = { port: 0, hostnames: allowedHostnames(bind, options.allowedHosts ?? [], interfaceAddresses), token, ingestHeaders: INGEST_HEADERS };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://collector').pathname;
@@ -101,8 +105,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     server.listen(options.port ?? 0, bind, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
-  const policy: GuardPolicy = { port, hostnames: allowedHostnames(bind, options.allowedHosts ?? [], interfaceAddresses), token, ingestHeaders: INGEST_HEADERS };
+  policy.port = port;
 
   const collector: Collector = {
     url: `http://${urlHost(bind)}:${port}`,
