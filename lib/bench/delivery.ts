@@ -35,7 +35,6 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
   const cdp = await context.newCDPSession(page);
   const before = await pageHeap(cdp);
   const duplicatesBefore = collector.duplicates();
-  const requestsBefore = collector.requests().length;
 
   const { start, end } = await h.burst(n, tag);
   const afterCalls = await pageHeap(cdp, false);
@@ -43,7 +42,8 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
   await waitUntil(() => count() >= n, 180_000, 100);
   const mine = collector.events().filter((e) => runOf(e.event) === tag);
   const last = Math.max(...mine.map((e) => e.receivedAt));
-  const bulk = collector.requests().slice(requestsBefore).filter((r) => r.path === PATHS.bulk && r.at <= last);
+  // By time, not by position: the collector's request log is capped and drops its oldest.
+  const bulk = collector.requests().filter((r) => r.path === PATHS.bulk && r.at >= start && r.at <= last);
 
   // Acked events leave the page's memory and outbox; measure once they all have.
   await h.untilAcked(30_000);

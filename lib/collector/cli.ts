@@ -1,18 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { cliOptions, USAGE } from './cli-options';
+import { TOKEN_HEADER } from './guard';
 import { startCollector } from './server';
 
-/**
- * `npm run collector` — the local collector on 127.0.0.1.
- * Environment: COLLECTOR_PORT (default 4318), COLLECTOR_DATA (default .collector/events.ndjson).
- */
-const port = Number(process.env.COLLECTOR_PORT ?? 4318);
-const dataFile = process.env.COLLECTOR_DATA ?? '.collector/events.ndjson';
+/** `npm run collector` — the local collector, on 127.0.0.1 unless told otherwise (see USAGE). */
+let options: ReturnType<typeof cliOptions>;
+try {
+  options = cliOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+mkdirSync(dirname(options.dataFile), { recursive: true });
 
-const { mkdirSync } = await import('node:fs');
-const { dirname } = await import('node:path');
-mkdirSync(dirname(dataFile), { recursive: true });
-
-const collector = await startCollector({ port, dataFile, log: (line) => console.log(`[collector] ${line}`) });
-console.log(`Trodo collector listening on ${collector.url} (events in ${dataFile}, ${collector.events().length} already stored)`);
+const collector = await startCollector({ ...options, log: (line) => console.log(`[collector] ${line}`) });
+const { events, dropped } = collector.summary();
+console.log(`Trodo collector listening on ${options.host}:${collector.port} (events in ${options.dataFile}, ${events} held${dropped ? `, ${dropped} older ones not loaded` : ''})`);
 console.log(`  events:   GET  ${collector.url}/__collector/events`);
 console.log(`  faults:   POST ${collector.url}/__collector/faults  {"faults":[{"status":503,"times":5}]}`);
+if (collector.token) {
+  console.log(`  token:    ${collector.token}`);
+  console.log(`            required on /__collector/*: Authorization: Bearer <token> or ${TOKEN_HEADER}: <token>`);
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void collector.close().then(() => process.exit(0)));

@@ -212,9 +212,27 @@ describe('collector: control routes', () => {
     expect(collector.events()).toHaveLength(1); // dedupe memory was reset too
   });
 
+  it('sums up what it holds, dropped and refused', async () => {
+    const collector = await start({ maxEvents: 3 });
+    const events = wire(5);
+    await postBulk(collector, events);
+    await postBulk(collector, [events[4]]);
+    await fetch(`${collector.url}/__collector/events`, { headers: { Origin: 'http://localhost:3000' } });
+    expect(await json(await fetch(`${collector.url}/__collector/summary`))).toEqual({
+      events: 3, accepted: 5, dropped: 2, duplicates: 1, maxEvents: 3, requests: 2, droppedRequests: 0, refused: 1,
+    });
+    expect(collector.summary().dropped).toBe(2);
+    const listed = await json(await fetch(`${collector.url}/__collector/events`));
+    expect(listed.dropped).toBe(2);
+    await fetch(`${collector.url}/__collector/reset`, { method: 'POST' });
+    expect(collector.summary()).toMatchObject({ events: 0, accepted: 0, dropped: 0, duplicates: 0, refused: 0 });
+  });
+
   it('refuses a malformed faults body and unknown control routes', async () => {
     const collector = await start();
     expect((await fetch(`${collector.url}/__collector/faults`, { method: 'POST', body: 'nope' })).status).toBe(400);
+    expect((await fetch(`${collector.url}/__collector/faults`, { method: 'POST', body: 'null' })).status).toBe(400);
+    expect((await fetch(`${collector.url}/__collector/faults`, { method: 'POST', body: '{"faults":3}' })).status).toBe(400);
     expect((await fetch(`${collector.url}/__collector/unknown`)).status).toBe(404);
     expect((await fetch(`${collector.url}/__collector/events`, { method: 'DELETE' })).status).toBe(404);
   });
@@ -240,9 +258,27 @@ describe('collector: CORS and persistence', () => {
     expect(collector.requests()).toEqual([]);
   });
 
-  it('puts CORS headers on ordinary answers too', async () => {
+  it('puts CORS headers on ingestion answers, and none on control answers', async () => {
     const collector = await start();
     expect((await postBulk(collector, wire(1))).headers.get('Access-Control-Allow-Origin')).toBe('*');
+    const listed = await fetch(`${collector.url}/__collector/events`);
+    expect([...listed.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('reloads only the newest maxEvents from a longer data file, and counts the rest as dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trodo-collector-'));
+    tmpDirs.push(dir);
+    const dataFile = join(dir, 'events.ndjson');
+    const first = await start({ dataFile });
+    const events = wire(5);
+    await postBulk(first, events);
+    await first.close();
+
+    const second = await start({ dataFile, maxEvents: 2 });
+    expect(second.events().map((e) => e.event)).toEqual(events.slice(-2));
+    expect(second.summary()).toMatchObject({ events: 2, accepted: 5, dropped: 3 });
+    // Dropped ones are still known to dedupe.
+    expect(await json(await postBulk(second, [events[0]]))).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
   it('persists accepted events to the data file and reloads them, dedupe included, after a restart', async () => {
