@@ -35,7 +35,12 @@ export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSIO
     // Firefox's WebDriver BiDi refuses to navigate to moz-extension:// pages unless
     // "system access" is allowed; the popup cannot be opened otherwise.
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [addonId]: uuid }) },
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [addonId]: uuid }),
+      // permissions.request() grants without its door-hanger, which headless Firefox
+      // cannot show; the request itself (from a click in the popup) is real.
+      'extensions.webextOptionalPermissionPrompts': false,
+    },
   });
   try {
     await browser.installExtension(extensionDir);

@@ -7,8 +7,11 @@ import { startSiteServer } from '../../lib/demo/site-server';
 /** The extension API inside the extension's own pages (evaluate runs there, not here). */
 declare const browser: {
   storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
-  permissions: { contains(p: { origins: string[] }): Promise<boolean> };
+  permissions: { contains(p: { origins: string[] }): Promise<boolean>; remove(p: { origins: string[] }): Promise<boolean> };
 };
+
+// One browser for both tests, and the second reads the first one's events: in order.
+test.describe.configure({ mode: 'serial' });
 
 let firefox: FirefoxWithExtension;
 let collector: Collector;
@@ -59,4 +62,26 @@ test('in Firefox: Trodo before the first script, track() reaches the collector f
       return row ? { name: n, status: row.querySelector('[data-testid="event-status"]')?.textContent } : null;
     }, name);
   await expect.poll(() => rowOf('firefox_smoke')).toEqual({ name: 'firefox_smoke', status: 'sent · HTTP 200' });
+});
+
+test('in Firefox: with site access withheld the popup says so, and its Allow button brings the tracker back', async () => {
+  // What a user does in about:addons → Permissions: revoke "all websites" and loopback.
+  const options = await firefox.openExtensionPage('options.html');
+  expect(await options.evaluate(() => browser.permissions.remove({ origins: ['<all_urls>', 'http://127.0.0.1/*', 'http://localhost/*'] }))).toBe(true);
+  await options.close();
+
+  const page = await firefox.browser.newPage();
+  await page.goto(`${site.url}/index.html`);
+  expect(await page.evaluate(() => (window as unknown as { __trodoAtFirstScript: string }).__trodoAtFirstScript)).toBe('undefined');
+
+  const popup = await firefox.openExtensionPage('popup.html');
+  const banner = await popup.waitForSelector('[data-testid="access"]');
+  expect(await banner!.evaluate((el) => el.textContent)).toContain('the tracker does not run on 127.0.0.1');
+  await popup.click('[data-testid="allow-access"]');
+  await popup.waitForSelector('[data-testid="access"]', { hidden: true });
+
+  await page.reload();
+  expect(await page.evaluate(() => (window as unknown as { __trodoAtFirstScript: string }).__trodoAtFirstScript)).toBe('object');
+  await page.evaluate(() => window.Trodo!.track('firefox_after_allow', { ok: 2 }));
+  await expect.poll(() => collector.events().find((e) => e.event.event_name === 'firefox_after_allow')?.event.custom_properties).toEqual({ ok: 2 });
 });
