@@ -34,7 +34,10 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            gecko: { id: 'qa-extension@trodo.ai', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+            // 140: the first Firefox that reads data_collection_permissions (MAIN-world
+            // content scripts need 128); Firefox for Android reads it from 142.
+            gecko: { id: 'qa-extension@trodo.ai', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : {}),

@@ -3,20 +3,21 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Worker } from '@playwright/test';
+import { CHROMIUM } from './browsers';
+import { ensureBrowser } from './find-browser';
+import { nodeSystem } from './system';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 
-/** Debian's Chromium, or CHROMIUM_PATH; a clear message when neither is there. */
+let chromiumPath: string | undefined;
+
+/**
+ * CHROMIUM_PATH, else a Chromium already on the machine, else one installed with apt-get
+ * where that needs no password (see find-browser.ts); a BrowserMissing saying what to
+ * install otherwise. Looked up once per process: every test launches a browser.
+ */
 export function findChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
-    throw new Error(
-      'Chromium was not found. Install it with `sudo apt-get install -y chromium` (Debian/Ubuntu), ' +
-        'or set CHROMIUM_PATH to a Chromium or Chrome binary. (`npx playwright install` is not needed.)',
-    );
-  }
-  return found;
+  return (chromiumPath ??= ensureBrowser(CHROMIUM, nodeSystem()));
 }
 
 const CHROMIUM_ARGS = [

@@ -3,19 +3,23 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from '../collector/server';
 import { launchWithExtension } from './browser';
+import { CHROMIUM } from './browsers';
+import { browserOrExit } from './system';
 import { startSiteServer } from './site-server';
 
 /**
  * `npm run demo`: builds the extension pointed at the local collector, starts the collector
- * and a demo shop, and opens Chromium with the extension loaded. With a display you drive
- * it yourself; without one it clicks through the shop, prints what the collector received
- * and saves a screenshot of the popup.
+ * and a demo shop, and opens Chromium with the extension loaded (finding or installing
+ * Chromium first). With a display you drive it yourself; without one it clicks through
+ * the shop, prints what the collector received and saves a screenshot of the popup.
  */
 const COLLECTOR_PORT = Number(process.env.COLLECTOR_PORT ?? 4318);
 const SITE_PORT = Number(process.env.DEMO_SITE_PORT ?? 4319);
 const SITE_ID = process.env.WXT_TRODO_SITE_ID || 'demo-site';
 const OUT = '.demo';
 
+// Before the build, so that a machine without a browser learns it at once.
+process.env.CHROMIUM_PATH = browserOrExit(CHROMIUM);
 mkdirSync(OUT, { recursive: true });
 const apiHost = `http://127.0.0.1:${COLLECTOR_PORT}`;
 console.log(`Building the extension for ${apiHost} (site id ${SITE_ID})…`);

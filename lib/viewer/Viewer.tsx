@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { HistoryRecord } from '../history';
 import { captureOn } from '../settings';
+import { AccessBanner } from './AccessBanner';
 import { EventDetail } from './EventDetail';
 import { EventRow, ROW_HEIGHT } from './EventRow';
 import { toJson, toNdjson } from './export';
@@ -94,6 +95,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
           {state.nextAttemptAt ? ` — next attempt in ${Math.max(0, Math.ceil((state.nextAttemptAt - now) / 1000))} s` : ''}
         </p>
       )}
+      {host.access && <AccessBanner access={host.access} site={site} apiHost={settings?.apiHost ?? null} />}
       {paused && <p class="banner warn" data-testid="paused">Capture is paused: pages record nothing until you resume.</p>}
 
       <div class="sitebar">

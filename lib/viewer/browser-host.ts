@@ -39,6 +39,10 @@ export function browserHost(surface: 'popup' | 'sidepanel'): ViewerHost {
             if (windowId !== undefined) void sidePanel.open({ windowId }).then(() => window.close());
           }
         : undefined,
+    access: {
+      granted: async () => (await browser.permissions.getAll()).origins ?? [],
+      request: (patterns) => browser.permissions.request({ origins: patterns }),
+    },
     download(filename, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));
       const link = Object.assign(document.createElement('a'), { href: url, download: filename });

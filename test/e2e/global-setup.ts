@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { findChromium } from '../../lib/demo/browser';
+import { CHROMIUM } from '../../lib/demo/browsers';
+import { browserOrExit } from '../../lib/demo/system';
 
-/** Fails early and clearly without Chromium, then builds the extension once for all tests. */
+/**
+ * Finds or installs Chromium first (or stops with what to install), then builds the
+ * extension once for all tests. The path reaches the test workers through the
+ * environment, so they neither search nor install again.
+ */
 export default function globalSetup() {
-  findChromium();
+  process.env.CHROMIUM_PATH = browserOrExit(CHROMIUM);
   if (process.env.E2E_SKIP_BUILD) return;
   // Built without WXT_TRODO_* so that tests configure the extension the way users do:
   // through its stored settings.
