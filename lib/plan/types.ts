@@ -106,3 +106,13 @@ export interface PlanCheck {
   planned: boolean;
   violations: Violation[];
 }
+
+/** The plan in force, as the worker keeps it (storage.local `plan`) and tells viewers. */
+export interface LoadedPlan {
+  plan: Plan;
+  /** planKey(plan): what each record's check names. */
+  key: string;
+  /** Where it came from: `build` (WXT_TRODO_PLAN), `file`, `paste` or the URL it was read from. */
+  source: string;
+  loadedAt: number;
+}
