@@ -75,7 +75,8 @@ export function coverage(plan: Plan, items: Iterable<CoverageItem>): Coverage {
     planned: rows,
     notSeen: rows.filter((r) => r.seenAll === 0).map((r) => r.name),
     unplanned: [...unplanned.values()].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)),
-    violations: [...distinct.values()].map(({ time: _time, ...rest }) => rest).sort((a, b) => b.count - a.count),
+    // Most frequent first; ties by when they first happened.
+    violations: [...distinct.values()].sort((a, b) => b.count - a.count || a.time - b.time).map(({ time: _time, ...rest }) => rest),
     byKind,
     summary: `${seen.length} of ${rows.length} planned events seen, ${broken} with violations`,
   };

@@ -24,17 +24,21 @@ let metaValidator: Validator | null = null;
 
 /** Reads a plan from JSON text (a file, a paste, a download). */
 export function loadPlanText(text: string): PlanLoad {
+  const parsed = parsePlanJson(text);
+  return parsed.ok ? loadPlanValue(parsed.value) : parsed;
+}
+
+/** The JSON value of a plan's text, within the size limit, or where the text is wrong. */
+export function parsePlanJson(text: string): { ok: true; value: unknown } | Extract<PlanLoad, { ok: false }> {
   const bytes = new TextEncoder().encode(text).length;
   if (bytes > PLAN_LIMITS.bytes) return { ok: false, error: `The plan is ${formatBytes(bytes)}; at most ${formatBytes(PLAN_LIMITS.bytes)} (1 MB) is loaded.` };
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     const problem = jsonSyntaxProblem(text);
     if (!problem) return { ok: false, error: 'The plan is not JSON.' };
     return { ok: false, error: `The plan is not JSON: line ${problem.line}, column ${problem.column}: ${problem.message}.`, line: problem.line, column: problem.column };
   }
-  return loadPlanValue(value);
 }
 
 /** Checks a parsed plan against lib/plan/plan.schema.json and the limits; versions become strings. */

@@ -4,7 +4,7 @@ import {
   type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
 import { planKey } from '../plan/check';
-import { loadPlanText } from '../plan/load';
+import { readPlanText } from '../plan/read';
 import type { LoadedPlan } from '../plan/types';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from './backoff';
@@ -197,7 +197,7 @@ export function createWorkerService(deps: ServiceDeps) {
       }
       case 'load-plan': {
         await planLoaded;
-        const load = loadPlanText(message.text);
+        const load = readPlanText(message.text);
         if (!load.ok) {
           post(port, { type: 'plan-rejected', error: load.error });
           break;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readPlanText } from '../../lib/plan/read';
 import { fromSegmentPlan } from '../../lib/plan/segment';
 
 /** The shape of a Segment Protocols tracking plan export (Public API: `rules[]` with `key` and a JSON Schema). */
@@ -72,5 +73,13 @@ describe('Segment Protocols import', () => {
   it('refuses a converted plan that is not valid, with the path in the converted plan', () => {
     const load = fromSegmentPlan({ rules: [{ key: 'A', json_schema: { properties: { properties: { properties: { n: { type: 'decimal' } } } } } }] });
     expect(load).toMatchObject({ ok: false, path: '$.events.A.properties.n.type' });
+  });
+});
+
+describe('reading plan text someone loaded', () => {
+  it('takes a Segment export as it is, and this format as it is', () => {
+    expect(readPlanText(JSON.stringify(EXPORT))).toEqual(fromSegmentPlan(EXPORT));
+    expect(readPlanText('{"name": "n", "version": "1", "events": {}}')).toEqual({ ok: true, plan: { name: 'n', version: '1', events: {} } });
+    expect(readPlanText('{"rules": [}')).toMatchObject({ ok: false, line: 1, column: 12 });
   });
 });
