@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { isPlainObject } from '../json';
 import { PATHS, SITE_ID_HEADER, wireEventProblem, type WireEvent } from '../wire';
 import { CALL_ID_HEADER, identifiedDistinctId } from '../wire-calls';
+import type { Plan } from '../plan/types';
 import { createFaultPlan, type Fault } from './faults';
+import { collectorPlan } from './plan-route';
 
 export interface CollectorOptions {
   host?: string;
@@ -16,6 +18,8 @@ export interface CollectorOptions {
   log?: (line: string) => void;
   /** Largest body accepted, in bytes; larger gets 413. */
   maxBodyBytes?: number;
+  /** A tracking plan (lib/plan/) to check accepted events against: GET /__collector/violations. */
+  plan?: Plan;
 }
 
 export interface ReceivedEvent {
@@ -60,7 +64,7 @@ const CONTROL = '/__collector';
 /**
  * A Trodo-compatible ingestion server for QA and tests: it validates bodies, dedupes by
  * event_id, persists what it accepts, lists it back, and fails on request.
- * Control API: GET /__collector/events, GET /__collector/requests, POST /__collector/faults
+ * Control API: GET /__collector/events, GET /__collector/violations (with a plan), GET /__collector/requests, POST /__collector/faults
  * `{ faults, failRate?, failStatus? }`, POST /__collector/reset.
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
@@ -71,6 +75,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   let requests: ReceivedRequest[] = [];
   let duplicates = 0;
   const plan = createFaultPlan();
+  const tracking = collectorPlan(options.plan);
+  const wireEvents = () => received.map((r) => r.event);
 
   if (options.dataFile && existsSync(options.dataFile)) {
     for (const line of readFileSync(options.dataFile, 'utf8').split('\n')) {
@@ -192,7 +198,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     const route = `${req.method} ${path.slice(CONTROL.length)}`;
     switch (route) {
       case 'GET /events':
-        return send(res, 200, { events: received, duplicates });
+        return send(res, 200, { events: received, duplicates, violations: tracking.counts(wireEvents()) });
+      case 'GET /violations':
+        return send(res, 200, tracking.violations(wireEvents()));
       case 'GET /requests':
         return send(res, 200, { requests });
       case 'POST /reset':
@@ -236,6 +244,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       requests = [];
       duplicates = 0;
       plan.set([]);
+      tracking.reset();
       if (options.dataFile) writeFileSync(options.dataFile, '');
     },
     close: () =>
