@@ -16,6 +16,7 @@ import { measureMainThread } from './main-thread';
 import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
 import { measurePeer, officialUnderAutomation } from './peer-bench';
+import { measurePlanValidation } from './plan-validation';
 import { PEERS, bundlePeer, officialUmdSize } from './peers';
 import { measurePopup } from './popup';
 import { renderMarkdown } from './report';
@@ -53,6 +54,9 @@ for (const peer of PEERS) {
   writeFileSync(join(SITE, 'peers', `${peer.id}.js`), bundle.code);
   bundles.push(bundle);
 }
+
+log('tracking plan: 10 000 events checked against a 200-event plan…');
+const planValidation = measurePlanValidation();
 
 const collector = await startCollector();
 const sink = await startSinkServer();
@@ -147,6 +151,7 @@ try {
     mainThread,
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
     popup: { ...popup, history },
+    planValidation,
     offLoopback: { extensionBrowser: extGuard.attempts(), peerBrowser: plainGuard.attempts() },
   };
   const markdown = renderMarkdown(results);
