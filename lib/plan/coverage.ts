@@ -64,7 +64,7 @@ export function coverage(plan: Plan, items: Iterable<CoverageItem>): Coverage {
       else {
         seen.count++;
         // The earliest event is the example: the first time the plan was broken this way.
-        if (item.time < seen.time) Object.assign(seen, { violation, exampleId: item.id, time: item.time });
+        if (before(item.time, item.id, seen.time, seen.exampleId)) Object.assign(seen, { violation, exampleId: item.id, time: item.time });
       }
     }
   }
@@ -75,9 +75,14 @@ export function coverage(plan: Plan, items: Iterable<CoverageItem>): Coverage {
     planned: rows,
     notSeen: rows.filter((r) => r.seenAll === 0).map((r) => r.name),
     unplanned: [...unplanned.values()].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)),
-    // Most frequent first; ties by when they first happened.
-    violations: [...distinct.values()].sort((a, b) => b.count - a.count || a.time - b.time).map(({ time: _time, ...rest }) => rest),
+    // Most frequent first; ties by when they first happened (event ids are UUID v7: creation
+    // order within a millisecond), then by path, so the order never depends on the input's.
+    violations: [...distinct.values()]
+      .sort((a, b) => b.count - a.count || (before(a.time, a.exampleId, b.time, b.exampleId) ? -1 : before(b.time, b.exampleId, a.time, a.exampleId) ? 1 : a.violation.path < b.violation.path ? -1 : 1))
+      .map(({ time: _time, ...rest }) => rest),
     byKind,
     summary: `${seen.length} of ${rows.length} planned events seen, ${broken} with violations`,
   };
 }
+
+const before = (time: number, id: string, otherTime: number, otherId: string) => time < otherTime || (time === otherTime && id < otherId);

@@ -2,7 +2,7 @@ import { Validator } from '@cfworker/json-schema';
 import { isPlainObject } from '../json';
 import { jsonSyntaxProblem } from './json-syntax';
 import { jsonPath } from './paths';
-import planSchema from './plan.schema.json';
+import planSchema from './plan.schema.json' with { type: 'json' };
 import type { Plan, Violation } from './types';
 import { violationsOf } from './violations';
 

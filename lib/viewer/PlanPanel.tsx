@@ -41,7 +41,7 @@ export function PlanPanel({ loaded, records, tabId, onDraft, onReport, onOptions
         </thead>
         <tbody>
           {cover.planned.map((p) => (
-            <tr key={p.name} data-testid="plan-row" data-name={p.name} data-seen-tab={p.seenHere} data-seen-all={p.seenAll} data-violations={p.withViolations} class={p.seenAll === 0 ? 'unseen' : p.withViolations ? 'broken' : 'ok'}>
+            <tr key={p.name} data-testid="plan-row" data-name={p.name} data-seen-tab={p.seenHere} data-seen-all={p.seenAll} data-violations={p.withViolations} class={p.seenAll === 0 ? 'unseen' : p.withViolations ? 'broken' : 'clean'}>
               <td><code>{p.name}</code>{p.category && <span class="tag">{p.category}</span>}</td>
               <td>{p.seenHere} / {p.seenAll}</td>
               <td>{p.lastSeen === null ? 'not yet' : formatTime(p.lastSeen)}</td>
