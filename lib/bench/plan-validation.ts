@@ -40,6 +40,19 @@ export function measurePlanValidation(): PlanValidation {
   return { events: EVENTS, planEvents: PLAN_EVENTS, violatingShare: violating / EVENTS, runsMs, eventsPerSecond: (EVENTS / ms) * 1000 };
 }
 
+/** A plan for the end-to-end run: the harness's `bench_event`, strictly, and 199 others. */
+export function deliveryPlan(): Plan {
+  const plan = benchPlan();
+  plan.events.bench_event = {
+    category: 'custom',
+    properties: { plan: { enum: ['free', 'pro'] }, step: { type: 'integer', minimum: 0 }, ok: { type: 'boolean' }, run: { type: 'string', minLength: 1 } },
+    required: ['plan', 'step', 'ok', 'run'],
+    additionalProperties: false,
+  };
+  delete plan.events.event_0;
+  return plan;
+}
+
 function benchPlan(): Plan {
   const events: Plan['events'] = {};
   for (let i = 0; i < PLAN_EVENTS; i++) {

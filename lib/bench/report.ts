@@ -81,6 +81,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| track() vs fastest peer (that sent anything) | < ⅓ of ${fastestPeerId} (${us(fastestPeer)}) = ${us(fastestPeer / 3)} | ${us(r.ours.cost.median1k)} = ${((r.ours.cost.median1k / fastestPeer) * 100).toFixed(0)} % of it | ${yes(r.ours.cost.median1k < fastestPeer / 3)} |`);
   lines.push(`| main-thread time, 1 000 events until acked | ≤ 50 ms | ${ms(r.mainThread.medianTaskMs)} | ${yes(r.mainThread.medianTaskMs <= 50)} |`);
   lines.push(`| plan validation | ≥ 20 000 events/s | ${pv.eventsPerSecond.toFixed(0)} events/s | ${yes(pv.eventsPerSecond >= 20_000)} |`);
+  const withPlan = pv.deliveryWithPlan;
+  lines.push(`| throughput with a 200-event plan loaded | ≥ 90 % of without | ${withPlan.eventsPerSecond.toFixed(0)} events/s = ${((withPlan.eventsPerSecond / d.eventsPerSecond) * 100).toFixed(0)} % of ${d.eventsPerSecond.toFixed(0)}, ${withPlan.events - withPlan.received} lost | ${yes(withPlan.eventsPerSecond >= 0.9 * d.eventsPerSecond && withPlan.received === withPlan.events)} |`);
   lines.push(`| throughput page → collector | ≥ 5 000 events/s, zero loss | ${d.eventsPerSecond.toFixed(0)} events/s, ${d.events - d.received} lost | ${yes(d.eventsPerSecond >= 5000 && d.received === d.events)} |`);
   lines.push(`| requests | ≤ 20 per 1 000 events | ${d.requestsPer1000.toFixed(1)} | ${yes(d.requestsPer1000 <= 20)} |`);
   lines.push(`| page load added | ≤ 2 ms median | ${ms(r.pageLoad.added)} | ${yes(r.pageLoad.added <= 2)} |`);

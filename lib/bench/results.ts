@@ -35,7 +35,7 @@ export interface BenchResults {
   };
   popup: PopupRender & { history: number };
   /** Checking events against a tracking plan, by the worker's code path. */
-  planValidation: PlanValidation;
+  planValidation: PlanValidation & { deliveryWithPlan: Delivery };
   /** Requests to hosts other than loopback, by host: answered locally or blocked, never sent. */
   offLoopback: { extensionBrowser: Record<string, number>; peerBrowser: Record<string, number> };
 }
