@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readPlanText } from '../plan/read';
 import { cliOptions, USAGE } from './cli-options';
 import { TOKEN_HEADER } from './guard';
 import { startCollector } from './server';
@@ -16,12 +17,20 @@ if (options.help) {
   console.log(USAGE);
   process.exit(0);
 }
+const { planFile } = options;
+const planLoad = planFile ? readPlanText(readFileSync(planFile, 'utf8')) : null;
+if (planLoad && !planLoad.ok) {
+  console.error(`${planFile}: ${planLoad.error}`);
+  process.exit(1);
+}
+const plan = planLoad?.ok ? planLoad.plan : undefined;
 mkdirSync(dirname(options.dataFile), { recursive: true });
 
-const collector = await startCollector({ ...options, log: (line) => console.log(`[collector] ${line}`) });
+const collector = await startCollector({ ...options, plan, log: (line) => console.log(`[collector] ${line}`) });
 const { events, dropped } = collector.summary();
 console.log(`Trodo collector listening on ${options.host}:${collector.port} (events in ${options.dataFile}, ${events} held${dropped ? `, ${dropped} older ones not loaded` : ''})`);
 console.log(`  events:   GET  ${collector.url}/__collector/events`);
+if (plan) console.log(`  plan:     ${plan.name} v${plan.version} (${planFile}); GET ${collector.url}/__collector/violations`);
 console.log(`  faults:   POST ${collector.url}/__collector/faults  {"faults":[{"status":503,"times":5}]}`);
 if (collector.token) {
   console.log(`  token:    ${collector.token}`);

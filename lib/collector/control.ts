@@ -4,6 +4,7 @@ import type { createFaultPlan, Fault } from './faults';
 import { CONTROL_PREFIX } from './guard';
 import { readBody, send, sendTimeout } from './http';
 import { nestsDeeperThan, type Limits } from './limits';
+import type { collectorPlan } from './plan-route';
 import type { Store } from './store';
 
 /** What a control route may use. Routes are reached only through the guard. */
@@ -11,6 +12,8 @@ export interface ControlContext {
   req: IncomingMessage;
   store: Store;
   plan: ReturnType<typeof createFaultPlan>;
+  /** The tracking plan's checks (lib/plan/), when the collector was started with one. */
+  tracking: ReturnType<typeof collectorPlan>;
   limits: Limits;
   /** The request's JSON body (`value` is `undefined` when empty), or `null` once its error was answered. */
   readJson(): Promise<{ value: unknown } | null>;
@@ -24,12 +27,15 @@ export type ControlRoute = (ctx: ControlContext) => void | Promise<void>;
  * one entry here; the guard in front of the table applies to it without more code.
  */
 export const controlRoutes: Record<string, ControlRoute> = {
-  'GET /events': ({ store, send }) => send(200, { events: store.events(), duplicates: store.duplicates(), dropped: store.summary().dropped }),
+  'GET /events': ({ store, tracking, send }) =>
+    send(200, { events: store.events(), duplicates: store.duplicates(), dropped: store.summary().dropped, violations: tracking.counts(store.events().map((r) => r.event)) }),
+  'GET /violations': ({ store, tracking, send }) => send(200, tracking.violations(store.events().map((r) => r.event))),
   'GET /requests': ({ store, send }) => send(200, { requests: store.requests() }),
   'GET /summary': ({ store, send }) => send(200, store.summary()),
-  'POST /reset': ({ store, plan, send }) => {
+  'POST /reset': ({ store, plan, tracking, send }) => {
     store.reset();
     plan.set([]);
+    tracking.reset();
     send(200, { ok: true });
   },
   'POST /faults': async ({ plan, readJson, send }) => {

@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { control } from './control';
+import type { Plan } from '../plan/types';
 import { createFaultPlan, type Fault } from './faults';
 import { allowedHostnames, guard, isLoopbackBind, urlHost, type GuardPolicy } from './guard';
 import { send } from './http';
 import { INGEST_HEADERS, ingest } from './ingest';
 import { DEFAULT_LIMITS, type Limits } from './limits';
+import { collectorPlan } from './plan-route';
 import { createStore, type ReceivedEvent, type ReceivedRequest, type Summary } from './store';
 
 export type { ReceivedEvent, ReceivedRequest, Summary };
@@ -28,6 +30,8 @@ export interface CollectorOptions extends Partial<Limits> {
   token?: string;
   /** Host names besides loopback and the bound address that requests may name (a DNS name in CI). */
   allowedHosts?: string[];
+  /** A tracking plan (lib/plan/) to check accepted events against: GET /__collector/violations. */
+  plan?: Plan;
 }
 
 export interface Collector {
@@ -54,7 +58,7 @@ export interface Collector {
  * A Trodo-compatible ingestion server for QA and tests: it validates bodies, dedupes by
  * event_id, persists what it accepts, lists it back, and fails on request. Every request
  * passes the guard first (Host, origin, token); see guard.ts for what it promises.
- * Control API: GET /__collector/events, GET /__collector/requests, GET /__collector/summary,
+ * Control API: GET /__collector/events, GET /__collector/violations (with a plan), GET /__collector/requests, GET /__collector/summary,
  * POST /__collector/faults `{ faults, failRate?, failStatus? }`, POST /__collector/reset.
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
@@ -64,6 +68,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const token = options.token ?? (isLoopbackBind(bind) ? null : randomBytes(24).toString('base64url'));
   const store = createStore(limits, options.dataFile);
   const plan = createFaultPlan();
+  const tracking = collectorPlan(options.plan);
   const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
   // The port is known once listening; until then no Host matches (port 0), so nothing gets through.
   const policy: GuardPolicy = { port: 0, hostnames: allowedHostnames(bind, options.allowedHosts ?? [], interfaceAddresses), token, ingestHeaders: INGEST_HEADERS };
@@ -79,7 +84,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       case 'preflight':
         return send(res, 204, undefined, verdict.headers);
       case 'control':
-        return control(req, res, path, verdict.headers, { store, plan, limits });
+        return control(req, res, path, verdict.headers, { store, plan, tracking, limits });
       case 'ingest':
         return ingest(req, res, path, verdict.headers, { store, plan, limits, log });
     }
@@ -120,6 +125,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     reset() {
       store.reset();
       plan.set([]);
+      tracking.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -43,6 +43,7 @@ export function browserHost(surface: 'popup' | 'sidepanel'): ViewerHost {
       granted: async () => (await browser.permissions.getAll()).origins ?? [],
       request: (patterns) => browser.permissions.request({ origins: patterns }),
     },
+    about: () => ({ browser: navigator.userAgent, extensionVersion: browser.runtime.getManifest().version }),
     download(filename, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));
       const link = Object.assign(document.createElement('a'), { href: url, download: filename });

@@ -19,4 +19,6 @@ export interface ViewerHost {
   download: (filename: string, text: string, type: string) => void;
   /** Host permissions, where the browser lets the user withhold them. */
   access?: SiteAccess;
+  /** The browser and this extension's version, for QA reports. */
+  about: () => { browser: string; extensionVersion: string };
 }
