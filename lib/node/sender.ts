@@ -57,8 +57,18 @@ export function createSender(deps: SenderDeps) {
     running ??= drain().finally(() => {
       running = null;
       inFlight = [];
+      // Items queued between the drain's last look at the queue and here found it running
+      // (their kick did nothing): start again unless a retry wait is scheduled.
+      if (deps.queue.length && !wake) kick();
     });
     return running;
+  }
+
+  function kick(): void {
+    if (running) return;
+    const wait = notBefore - deps.now();
+    if (wait > 0) schedule(wait);
+    else void run();
   }
 
   async function drain(): Promise<void> {
@@ -110,12 +120,7 @@ export function createSender(deps: SenderDeps) {
 
   return {
     /** Start sending now (unless a retry wait is running: then when it ends). */
-    kick(): void {
-      if (running) return;
-      const wait = notBefore - deps.now();
-      if (wait > 0) schedule(wait);
-      else void run();
-    },
+    kick,
     /**
      * Sends until the queue is empty, or until what is left could only be tried after
      * `until` (epoch ms). Resolves after the request in flight has been answered.
