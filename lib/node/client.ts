@@ -1,10 +1,11 @@
 import { DEFAULT_BACKOFF } from '../delivery/backoff';
-import { fetchTransport, type Transport } from '../delivery/transport';
+import type { Transport } from '../delivery/transport';
 import { SERVER_PAGE, eventCategory, eventNameProblem, eventTime, isReservedPropertyName, type TrodoEvent } from '../event';
 import { createIdGenerator } from '../ids';
 import type { Json, JsonObject } from '../json';
 import { sanitizeProperties } from '../sanitize';
 import { identifyAnswer, type CallOp } from '../wire-calls';
+import { nodeTransport } from './http-transport';
 import { GLOBAL_DISTINCT_ID, createGroups, createPeople } from './profiles';
 import { memoryQueue, type ItemOutcome, type QueueItem } from './queue';
 import { createSender } from './sender';
@@ -29,7 +30,7 @@ export interface NodeEffects {
 }
 
 const nodeEffects = (): NodeEffects => ({
-  transport: fetchTransport(fetch),
+  transport: nodeTransport(DEFAULTS.timeoutMs),
   now: Date.now,
   random: Math.random,
   proc: process,
