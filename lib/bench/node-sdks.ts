@@ -72,15 +72,15 @@ export function renderNodeSdks(results: NodeSdkResult[]): string {
   const lines = [
     `### Node SDKs side by side (${NODE_EVENTS.toLocaleString('en')} events, batches of ${NODE_BATCH}, each SDK in its own process, to a server on 127.0.0.1)`,
     '',
-    '| SDK | version | track() per call | events/s delivered (first call → flush done) | flush after the loop | delivered / unique / lost | RSS growth, all queued |',
-    '|---|---|---|---|---|---|---|',
+    '| SDK | version | track() per call | events/s delivered (first call → flush done) | events/s during the flush | flush after the loop | delivered / unique / lost | RSS growth, all queued |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     if (r.error) {
-      lines.push(`| ${r.sdk} | ${r.version} | error: ${r.error} | | | | |`);
+      lines.push(`| ${r.sdk} | ${r.version} | error: ${r.error} | | | | | |`);
       continue;
     }
-    lines.push(`| ${r.sdk === 'trodo-qa' ? '**trodo-qa/node**' : `\`${r.sdk}\``} | ${r.version} | ${r.trackUs!.toFixed(2)} µs | ${r.eventsPerSecond.toFixed(0)} | ${r.flushMs!.toFixed(0)} ms | ${r.received} / ${r.unique} / ${NODE_EVENTS - r.unique} | ${r.rssGrowthMiB!.toFixed(1)} MiB |`);
+    lines.push(`| ${r.sdk === 'trodo-qa' ? '**trodo-qa/node**' : `\`${r.sdk}\``} | ${r.version} | ${r.trackUs!.toFixed(2)} µs | ${r.eventsPerSecond.toFixed(0)} | ${(NODE_EVENTS / (r.flushMs! / 1000)).toFixed(0)} | ${r.flushMs!.toFixed(0)} ms | ${r.received} / ${r.unique} / ${NODE_EVENTS - r.unique} | ${r.rssGrowthMiB!.toFixed(1)} MiB |`);
   }
   lines.push('');
   lines.push('The loop is synchronous: every event is queued before the first is sent, so RSS growth is the cost of 100 000 queued events. Ours is counted by the collector (which validates and dedupes each event); the peers by the sink, which counts the events of their batch bodies (delivered counts retried duplicates, unique does not).');
