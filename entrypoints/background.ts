@@ -6,7 +6,7 @@ import { memoryWorkerStore } from '@/lib/worker/memory-store';
 import { planStorage } from '@/lib/worker/plan-storage';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
 import { settingsStorage } from '@/lib/worker/settings-storage';
-import { fetchTransport } from '@/lib/worker/transport';
+import { fetchTransport } from '@/lib/delivery/transport';
 
 /**
  * Wires the worker service to the browser. Listeners are registered synchronously, as

@@ -7,14 +7,14 @@ import { planKey } from '../plan/check';
 import { readPlanText } from '../plan/read';
 import type { LoadedPlan } from '../plan/types';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../delivery/backoff';
 import { answerFor } from './calls';
 import { createFlusher } from './flusher';
 import { createIntake, type Arrival } from './intake';
 import { createPlanChecks } from './plan-checks';
 import { planInForce } from './plan-storage';
 import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
-import type { Transport } from './transport';
+import type { Transport } from '../delivery/transport';
 
 /** The slice of `runtime.Port` the worker uses; `sender` is set by the browser, not the page. */
 export interface WorkerPort {

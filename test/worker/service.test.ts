@@ -7,7 +7,7 @@ import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
-import type { HttpResult } from '../../lib/worker/transport';
+import type { HttpResult } from '../../lib/delivery/transport';
 import { PAGE, deferred, makeEvent, makeRecord, manualClock, settle } from '../helpers';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -325,7 +325,7 @@ describe('createWorkerService: bridges', () => {
     other.deliver({ type: 'events', events: events(5) });
     await settle();
     expect(other.acks.flat()).toHaveLength(5);
-  });
+  }, 30_000); // 40 000 events through fake-indexeddb: seconds of CPU, more on a loaded machine
 
   it('stamps queuedAt with the worker clock and sets the tab badge', async () => {
     const s = setup();
