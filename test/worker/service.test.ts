@@ -16,6 +16,8 @@ const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
 class FakePort implements WorkerPort {
   sent: unknown[] = [];
   disconnected = false;
+  /** Every postMessage call, including those a disconnected port refuses (the service swallows those throws). */
+  attempts = 0;
   private messageListeners: ((message: unknown) => void)[] = [];
   private disconnectListeners: (() => void)[] = [];
   onMessage = { addListener: (l: (message: unknown) => void) => void this.messageListeners.push(l) };
@@ -25,6 +27,7 @@ class FakePort implements WorkerPort {
     public sender?: WorkerPort['sender'],
   ) {}
   postMessage(message: unknown) {
+    this.attempts++;
     if (this.disconnected) throw new Error('Attempting to use a disconnected port object');
     this.sent.push(structuredClone(message));
   }
@@ -410,10 +413,14 @@ describe('createWorkerService: capture switches', () => {
   it('stops messaging a bridge once it disconnects', async () => {
     const s = setup();
     const port = await s.bridge();
+    const other = await s.bridge(bridgeSender({ tab: { id: 8 } }));
+    const before = port.attempts;
     port.drop();
-    expect(() => s.service.onStoredSettings({ captureEnabled: false })).not.toThrow();
+    s.service.onStoredSettings({ captureEnabled: false });
     await settle();
-    expect(port.configs).toEqual([true]);
+    // The live bridge hears of the change, so a message was due; the dropped one is not even tried.
+    expect(other.configs).toEqual([true, false]);
+    expect(port.attempts).toBe(before);
   });
 });
 
@@ -484,6 +491,24 @@ describe('createWorkerService: viewers', () => {
       const updates = viewer.of<Extract<WorkerToViewer, { type: 'settings' }>>('settings');
       expect(updates.at(-1)!.settings).toMatchObject({ apiHost: 'http://127.0.0.1:4318', batchSize: 10 });
     }
+  });
+
+  it('stops messaging a viewer once it disconnects: no settings, records or status are tried on it', async () => {
+    const s = setup();
+    const gone = await s.viewer();
+    const open = await s.viewer();
+    const before = gone.attempts;
+    gone.drop();
+    open.deliver({ type: 'save-settings', change: { batchSize: 10 } });
+    const bridge = await s.bridge();
+    bridge.deliver({ type: 'events', events: events(2) });
+    await settle();
+    await s.clock.advance(100);
+    // The open viewer got each kind of update, so each was due to the dropped one too.
+    expect(open.of('settings')).toHaveLength(1);
+    expect(open.of('records')).toHaveLength(1);
+    expect(open.of('status').length).toBeGreaterThan(0);
+    expect(gone.attempts).toBe(before);
   });
 
   it('flush command sends now, bypassing backoff', async () => {
