@@ -90,10 +90,11 @@ test('API calls survive the service worker being stopped, each delivered once an
   await expect.poll(() => collector.calls().filter((r) => r.path === '/api/sdk/people/increment').length, { timeout: 60_000 }).toBe(25);
   expect(extension.workerLife().stops).toBe(5);
   // calls() keeps the first delivery of each call id; the raw requests say how many went
-  // twice: at most what was in flight at each stop.
+  // twice. Calls go one at a time, so a stop can cost the one in flight and the one
+  // answered but not yet recorded as sent: two per stop at most.
   const incrementsTaken = collector.requests().filter((r) => r.path === '/api/sdk/people/increment' && r.status === 200).length;
   console.log(`api calls across 5 stops: 25 increments, ${incrementsTaken - 25} sent again`);
-  expect(incrementsTaken - 25).toBeLessThanOrEqual(5);
+  expect(incrementsTaken - 25).toBeLessThanOrEqual(5 * 2);
   // Each call id once (a re-sent call is recognised by X-Trodo-Call-Id).
   expect(new Set(collector.calls().map((r) => r.callId)).size).toBe(collector.calls().length);
   // Queue order on the wire: identify first, and each round's increments before its round_done.

@@ -46,7 +46,8 @@ test('soak: 1000 events, the worker stopped 10 times at random moments, 30% of r
   // batches at most); nothing else is sent twice.
   const sent = deliveries(collector, (e) => e.event_name === 'soak_1000');
   expect(sent.extra).toBeLessThanOrEqual(10 * 2 * 50);
-  expect(sent.most).toBeLessThanOrEqual(1 + 10);
+  // Two stops in a row can catch the same batch twice; more than that is a bug.
+  expect(sent.most).toBeLessThanOrEqual(3);
   console.log(
     `soak: 1000/1000 delivered, 0 lost; ${sent.extra} duplicate deliveries (deduped by event_id, at most ${sent.most} of one event); ` +
       `${requests.length} requests, ${failed} failed on purpose; ` +
