@@ -5,10 +5,11 @@ import { BRIDGE_PORT, RATE, VIEWER_PORT, type WorkerToBridge, type WorkerToViewe
 import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
-import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
+import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
+import { FLUSH_ALARM, HISTORY_LIMIT, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult } from '../../lib/worker/transport';
-import { PAGE, deferred, makeEvent, makeRecord, manualClock, settle } from '../helpers';
+import { PAGE, T0, deferred, idSource, makeEvent, makeRecord, manualClock, settle, until } from '../helpers';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
@@ -624,4 +625,41 @@ describe('createWorkerService: worker lifecycle', () => {
     await settle();
     expect(s.requests).toHaveLength(1);
   });
+});
+
+describe('createWorkerService: history trim, as the worker runs it', () => {
+  it('10 500 events stored over the IndexedDB store: history is trimmed to 10 000 and every queued event is kept', async () => {
+    let up = true;
+    const store = chunkWorkerStore(openWorkerDb(`trodo-trim-test-${Date.now()}`));
+    const s = setup({
+      store,
+      settings: { batchSize: 500, maxQueueEvents: 100_000 },
+      reply: () => ({ kind: 'response', status: up ? 200 : 503, retryAfter: null, body: { success: true } }),
+    });
+    const bridge = await s.bridge();
+    const ids = idSource(T0 + 1_000_000);
+    const deliver = async (count: number) => {
+      const batch = Array.from({ length: count }, () => makeEvent({}, ids));
+      const acks = bridge.acks.length;
+      bridge.deliver({ type: 'events', events: batch });
+      await until(() => bridge.acks.length > acks, 100_000);
+      return batch;
+    };
+    // 10 000 delivered (full batches go at once), then the server fails and 500 more wait.
+    for (let i = 0; i < 20; i++) {
+      await deliver(500);
+      await until(async () => (await store.stats()).sent === (i + 1) * 500, 100_000);
+    }
+    up = false;
+    const waiting = idsOf(await deliver(500));
+
+    // The 500th new event since the last trim starts one; it runs in the background.
+    await until(async () => (await store.recent(Infinity)).length <= HISTORY_LIMIT, 200);
+    const history = await store.recent(Infinity);
+    expect(history).toHaveLength(HISTORY_LIMIT);
+    const kept = new Set(history.map((r) => r.id));
+    expect(waiting.every((id) => kept.has(id))).toBe(true);
+    expect(idsOf(await store.head(1000))).toEqual(waiting);
+    expect(await store.stats()).toMatchObject({ captured: 10_500, sent: 10_000, queued: 500 });
+  }, 120_000);
 });
