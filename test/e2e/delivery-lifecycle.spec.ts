@@ -165,24 +165,7 @@ test('extension reload: the worker queue survives, and a page whose content scri
   // Acknowledged, so no longer in the page outbox: after the reload only the worker's queue holds them.
   await expect.poll(() => outboxCount(sitePage)).toBe(0);
 
-  // Reload as the Reload button on chrome://extensions does (runtime.reload() unloads a
-  // command-line-loaded extension for good in this Chromium).
-  const extensionsPage = await extension.context.newPage();
-  await extensionsPage.goto('chrome://extensions');
-  const reloaded = await extensionsPage.evaluate(
-    (id) =>
-      new Promise<string>((resolve) => {
-        const dev = (globalThis as unknown as { chrome: { developerPrivate: { reload(id: string, o: object, done: () => void): void; updateProfileConfiguration(c: object, done: () => void): void }; runtime: { lastError?: { message?: string } } } }).chrome;
-        // Without developer mode, Chromium disables a reloaded unpacked extension
-        // ("unsupportedDeveloperExtension").
-        dev.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }, () =>
-          dev.developerPrivate.reload(id, { failQuietly: true }, () => resolve(dev.runtime.lastError?.message ?? 'ok')),
-        );
-      }),
-    extension.id,
-  );
-  expect(reloaded).toBe('ok');
-  await extensionsPage.close();
+  await extension.reload();
   collector.faults([]);
 
   // This page's bridge lost its extension context: its events wait in the page outbox

@@ -30,6 +30,8 @@ export interface Extension {
   stopWorker(): Promise<void>;
   /** Stops and starts of the worker seen since the first `stopWorker()`, as Chromium reports them. */
   workerLife(): { stops: number; starts: number };
+  /** Reloads the extension as the Reload button on chrome://extensions does (as an update does: a new worker, new content scripts for new pages). */
+  reload(): Promise<void>;
   /** The popup's page, opened in a tab; `forTab` pins it to a page's tab as the toolbar popup would be. */
   openPopup(forTab?: Page): Promise<Page>;
   /** The side panel's page, opened in a tab (headless Chromium shows no side panel). */
@@ -121,6 +123,25 @@ export function extensionOf(context: BrowserContext, extensionId: string): Exten
       await expect.poll(() => life.stops, { message: 'the worker stopped', timeout: 5000 }).toBe(stops + 1);
     },
     workerLife: () => ({ ...life }),
+    async reload() {
+      // runtime.reload() unloads a command-line-loaded extension for good in this Chromium.
+      const extensionsPage = await context.newPage();
+      await extensionsPage.goto('chrome://extensions');
+      const reloaded = await extensionsPage.evaluate(
+        (id) =>
+          new Promise<string>((resolve) => {
+            const dev = (globalThis as unknown as { chrome: { developerPrivate: { reload(id: string, o: object, done: () => void): void; updateProfileConfiguration(c: object, done: () => void): void }; runtime: { lastError?: { message?: string } } } }).chrome;
+            // Without developer mode, Chromium disables a reloaded unpacked extension
+            // ("unsupportedDeveloperExtension").
+            dev.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }, () =>
+              dev.developerPrivate.reload(id, { failQuietly: true }, () => resolve(dev.runtime.lastError?.message ?? 'ok')),
+            );
+          }),
+        extensionId,
+      );
+      expect(reloaded).toBe('ok');
+      await extensionsPage.close();
+    },
     openPopup: (forTab) => openViewer('popup', { width: 780, height: 580 }, forTab),
     openSidePanel: (forTab) => openViewer('sidepanel', { width: 420, height: 800 }, forTab),
   };

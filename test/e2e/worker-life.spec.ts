@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { Collector } from '../../lib/collector/server';
 import { FLUSH_ALARM } from '../../lib/worker/service';
+import { idSource, makeEvent, makeRecord } from '../helpers';
 import { deliveries, expect, received, test, type Extension } from './fixtures';
 
 // What keeps delivery going when the worker's own life is cut short: the alarm that wakes
@@ -87,4 +88,58 @@ test('the worker stopped while a slow request is in flight: the batch is sent ag
   await expect(statuses).toHaveCount(10);
   for (const status of await statuses.all()) await expect(status).toHaveText(/^sent · HTTP 200/);
   console.log(`stop in flight: 10/10 delivered, ${sent.extra} extra deliveries (the slow request landed after the stop)`);
+});
+
+test('an update that upgrades the worker database (v2 per-event layout to v3 chunks) with events queued: nothing is lost', async ({ collector, extension }) => {
+  // No build of the old version is kept in the tree, so its database is written as it
+  // left it (one record per event in `history`, queued ids in `queue`, the layout of DB
+  // version 2) while the worker is stopped; the reload then starts this build's worker
+  // on it, as an update would.
+  test.setTimeout(60_000);
+  await extension.configure({ autoEvents: false, maxBackoffMs: 1000 });
+  const page = await alarmsPage(extension);
+  await extension.stopWorker();
+  const nextId = idSource(Date.now());
+  const now = Date.now();
+  const list = Array.from({ length: 6 }, (_, i) => makeRecord(makeEvent({ name: 'from_v2', properties: { i }, time: now }, nextId), { capturedAt: now, queuedAt: now }));
+  const olderSent = { ...list[0]!, status: 'sent' as const };
+  const queued = list.slice(1);
+  const written = await page.evaluate(
+    async (json) => {
+      const { history, queue } = JSON.parse(json) as { history: { id: string }[]; queue: { id: string; origin: string }[] };
+      const request = <T>(r: IDBRequest<T> | IDBOpenDBRequest) =>
+        new Promise<T>((resolve, reject) => {
+          r.onsuccess = () => resolve(r.result as T);
+          r.onerror = () => reject(r.error);
+          if ('onblocked' in r) r.onblocked = () => reject(new Error('blocked: the worker still holds the database'));
+        });
+      await request(indexedDB.deleteDatabase('trodo-worker'));
+      const open = indexedDB.open('trodo-worker', 2);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore('queue', { keyPath: 'id' });
+        open.result.createObjectStore('history', { keyPath: 'id' }).createIndex('tabId', 'tabId');
+        open.result.createObjectStore('meta');
+      };
+      const db = await request<IDBDatabase>(open);
+      const tx = db.transaction(['history', 'queue', 'meta'], 'readwrite');
+      for (const record of history) tx.objectStore('history').put(record);
+      for (const record of queue) tx.objectStore('queue').put({ id: record.id, origin: record.origin });
+      tx.objectStore('meta').put({ captured: history.length, queued: 0, sent: 1, dropped: 0 }, 'stats');
+      await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onabort = () => reject(tx.error))));
+      db.close();
+      return db.version;
+    },
+    JSON.stringify({ history: [olderSent, ...queued], queue: queued }),
+  );
+  expect(written).toBe(2);
+
+  await extension.reload();
+  const events = await received(collector, queued.length, (e) => e.event.event_name === 'from_v2', 45_000);
+  expect(events.map((e) => e.event.event_id).sort()).toEqual(queued.map((r) => r.id).sort());
+  // The new worker's database is at version 3, and the popup shows the old history.
+  const popup = await extension.openPopup();
+  expect(await popup.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'trodo-worker')?.version)).toBe(3);
+  await popup.getByTestId('search').fill('from_v2');
+  await expect(popup.getByTestId('event-row')).toHaveCount(6);
+  await expect(popup.locator('[data-testid="event-row"][data-status="sent"]')).toHaveCount(6);
 });
