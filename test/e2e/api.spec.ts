@@ -141,6 +141,9 @@ test('bad input to every method resolves { success: false } and never throws int
   });
   expect(results.every((ok) => ok === false)).toBe(true);
   expect(await sitePage.evaluate(() => window.Trodo!.get_group('', ''))).toBeNull();
-  await sitePage.waitForTimeout(500);
+  // Calls and events share the worker's queue, sent oldest first: once a later event is
+  // in, no call made before it is still on its way.
+  await sitePage.evaluate(() => window.Trodo!.track('after_bad_input'));
+  await received(collector, 1, (e) => e.event.event_name === 'after_bad_input');
   expect(collector.calls().filter((r) => r.path !== '/api/sdk/track')).toEqual([]);
 });

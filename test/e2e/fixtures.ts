@@ -6,7 +6,7 @@ import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
 import type { exportRecord } from '../../lib/viewer/export';
-import type { WireEvent } from '../../lib/wire';
+import { PATHS, type WireEvent } from '../../lib/wire';
 
 /** The slice of the extension API used inside `worker.evaluate` (it runs in the worker, not here). */
 declare const chrome: {
@@ -21,8 +21,17 @@ export interface Extension {
   worker(): Promise<Worker>;
   /** Writes settings to storage.local, as the options page does. */
   configure(change: Partial<Settings>): Promise<void>;
-  /** Stops the service worker the way Chrome does when it is idle. */
+  /** The settings as stored in storage.local (what the options page saved). */
+  storedSettings(): Promise<Record<string, unknown>>;
+  /**
+   * Stops the service worker the way Chrome does when it is idle, and fails unless Chromium
+   * reports it stopped (so a spec cannot pass as a plain delivery test if the stop did nothing).
+   */
   stopWorker(): Promise<void>;
+  /** Stops and starts of the worker seen since the first `stopWorker()`, as Chromium reports them. */
+  workerLife(): { stops: number; starts: number };
+  /** Reloads the extension as the Reload button on chrome://extensions does (as an update does: a new worker, new content scripts for new pages). */
+  reload(): Promise<void>;
   /** The popup's page, opened in a tab; `forTab` pins it to a page's tab as the toolbar popup would be. */
   openPopup(forTab?: Page): Promise<Page>;
   /** The side panel's page, opened in a tab (headless Chromium shows no side panel). */
@@ -74,14 +83,19 @@ export { expect };
 /** Test helpers over a browser context with the extension loaded. */
 export function extensionOf(context: BrowserContext, extensionId: string): Extension {
   let cdp: CDPSession | null = null;
+  // The worker's running status as ServiceWorker.workerVersionUpdated reports it (Playwright
+  // sends no `close` for a stopped service worker), and the transitions counted.
+  let status = 'unknown';
+  const life = { stops: 0, starts: 0 };
+  const script = `chrome-extension://${extensionId}/`;
   const extension: Extension = {
     context,
     id: extensionId,
     worker: () => serviceWorker(context),
+    storedSettings: async () =>
+      withTimeout((await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>)),
     async configure(change) {
-      const current = await withTimeout(
-        (await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>),
-      );
+      const current = await extension.storedSettings();
       await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
     },
     async stopWorker() {
@@ -91,9 +105,42 @@ export function extensionOf(context: BrowserContext, extensionId: string): Exten
         const page = await context.newPage();
         await page.goto(`chrome-extension://${extensionId}/manifest.json`);
         cdp = await context.newCDPSession(page);
+        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+          for (const version of versions) {
+            if (!version.scriptURL.startsWith(script) || version.runningStatus === status) continue;
+            if (version.runningStatus === 'stopped') life.stops++;
+            if (version.runningStatus === 'running') life.starts++;
+            status = version.runningStatus;
+          }
+        });
         await cdp.send('ServiceWorker.enable');
+        await expect.poll(() => status, { message: 'the worker is reported at all' }).not.toBe('unknown');
       }
+      // The specs stop a worker that their pages keep busy: wait for it to be up again.
+      await expect.poll(() => status, { message: 'the worker is running before it is stopped' }).toBe('running');
+      const stops = life.stops;
       await cdp.send('ServiceWorker.stopAllWorkers');
+      await expect.poll(() => life.stops, { message: 'the worker stopped', timeout: 5000 }).toBe(stops + 1);
+    },
+    workerLife: () => ({ ...life }),
+    async reload() {
+      // runtime.reload() unloads a command-line-loaded extension for good in this Chromium.
+      const extensionsPage = await context.newPage();
+      await extensionsPage.goto('chrome://extensions');
+      const reloaded = await extensionsPage.evaluate(
+        (id) =>
+          new Promise<string>((resolve) => {
+            const dev = (globalThis as unknown as { chrome: { developerPrivate: { reload(id: string, o: object, done: () => void): void; updateProfileConfiguration(c: object, done: () => void): void }; runtime: { lastError?: { message?: string } } } }).chrome;
+            // Without developer mode, Chromium disables a reloaded unpacked extension
+            // ("unsupportedDeveloperExtension").
+            dev.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }, () =>
+              dev.developerPrivate.reload(id, { failQuietly: true }, () => resolve(dev.runtime.lastError?.message ?? 'ok')),
+            );
+          }),
+        extensionId,
+      );
+      expect(reloaded).toBe('ok');
+      await extensionsPage.close();
     },
     openPopup: (forTab) => openViewer('popup', { width: 780, height: 580 }, forTab),
     openSidePanel: (forTab) => openViewer('sidepanel', { width: 420, height: 800 }, forTab),
@@ -136,4 +183,39 @@ export async function exportJson(viewer: Page): Promise<ExportedRecord[]> {
   await viewer.getByTestId('more').click();
   const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByTestId('export-json').click()]);
   return JSON.parse(await readFile((await download.path())!, 'utf8'));
+}
+
+/**
+ * How often events reached the collector, counted from raw bulk request bodies that it
+ * took (answered 200): `collector.events()` is deduplicated by event_id, so "exactly once"
+ * asserted on it holds by construction. `extra` is deliveries beyond the first of each event.
+ */
+export function deliveries(collector: Collector, where: (e: WireEvent) => boolean = () => true) {
+  const counts = new Map<string, number>();
+  for (const request of collector.requests()) {
+    if (request.path !== PATHS.bulk || request.status !== 200) continue;
+    for (const event of (request.body as { events: WireEvent[] }).events) {
+      if (where(event)) counts.set(event.event_id, (counts.get(event.event_id) ?? 0) + 1);
+    }
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return { unique: counts.size, total, extra: total - counts.size, most: Math.max(0, ...counts.values()) };
+}
+
+/** Events in the page origin's outbox (the tracker's IndexedDB `trodo`), read in the page. */
+export function outboxCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('trodo');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction('outbox').objectStore('outbox').count();
+          count.onsuccess = () => {
+            resolve(count.result);
+            open.result.close();
+          };
+        };
+      }),
+  );
 }

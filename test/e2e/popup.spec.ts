@@ -72,19 +72,35 @@ test('without a site id events are captured and held, and the popup says why', a
 });
 
 test('clear empties the list but keeps queued events, and capture off stops recording', async ({ collector, extension, sitePage, site }) => {
+  // The collector refuses events, so before_clear is still queued when clear runs.
+  await extension.configure({ maxBackoffMs: 1000 });
+  collector.faults([{ status: 503, times: 100_000 }]);
   await sitePage.goto(`${site.url}/index.html`);
   await sitePage.evaluate(() => window.Trodo!.track('before_clear'));
-  await received(collector, 1, (e) => e.event.event_name === 'before_clear');
+  const carried = (r: { path: string; status: number; body: unknown }) =>
+    r.path === '/api/events/bulk' && r.status === 503 && (r.body as { events: { event_name: string }[] }).events.some((e) => e.event_name === 'before_clear');
+  await expect.poll(() => collector.requests().some(carried)).toBe(true);
   const popup = await extension.openPopup();
   await expect(popup.getByTestId('event-row')).toHaveCount(3); // with the session record and session_start
   await popup.getByTestId('more').click();
   await popup.getByTestId('clear').click();
-  await expect(popup.getByTestId('empty')).toBeVisible();
-  await expect(popup.getByTestId('count-captured')).toContainText('0');
+  // The session record was sent and goes; the two events still waiting stay listed.
+  await expect(popup.getByTestId('event-row')).toHaveCount(2);
+  const row = popup.getByTestId('event-row').filter({ hasText: 'before_clear' });
+  await expect(row).toHaveAttribute('data-status', /queued|retrying/);
+
+  collector.faults([]);
+  await received(collector, 1, (e) => e.event.event_name === 'before_clear');
+  await expect(row).toHaveAttribute('data-status', 'sent');
 
   await extension.configure({ captureEnabled: false });
   await sitePage.reload();
   await sitePage.evaluate(() => window.Trodo!.track('while_off'));
-  await sitePage.waitForTimeout(1000);
-  expect(collector.events().map((e) => e.event.event_name)).toEqual(['session_start', 'before_clear']);
+  // Capture on again, a marker after it: had while_off been queued, it would go first
+  // (one batch at a time, oldest first).
+  await extension.configure({ captureEnabled: true });
+  await sitePage.reload();
+  await sitePage.evaluate(() => window.Trodo!.track('after_on'));
+  await received(collector, 1, (e) => e.event.event_name === 'after_on');
+  expect(collector.events().map((e) => e.event.event_name)).not.toContain('while_off');
 });

@@ -182,8 +182,14 @@ test('the popup follows its tab; the site switch and pause stop capture', async 
   await expect(popup.getByTestId('paused')).toBeVisible();
   await other.reload();
   await other.evaluate(() => window.Trodo!.track('while_paused'));
-  await other.waitForTimeout(800);
-  expect(collector.events().filter((e) => e.event.event_type === 'custom').map((e) => e.event.event_name).sort()).toEqual(['from_first_tab', 'from_second_tab', 'second_tab_still_on']);
+  // Resumed, a marker: had while_paused been queued, it would have gone first (one batch
+  // at a time, oldest first).
+  await popup.getByTestId('pause').click();
+  await expect(popup.getByTestId('paused')).toHaveCount(0);
+  await other.reload();
+  await other.evaluate(() => window.Trodo!.track('after_resume'));
+  await received(collector, 1, (e) => e.event.event_name === 'after_resume');
+  expect(collector.events().filter((e) => e.event.event_type === 'custom').map((e) => e.event.event_name).sort()).toEqual(['after_resume', 'from_first_tab', 'from_second_tab', 'second_tab_still_on']);
 });
 
 test('the identity panel shows the tab’s ids, groups and its identify, people and group calls with their status', async ({ collector, extension, sitePage, site }) => {

@@ -5,10 +5,11 @@ import { BRIDGE_PORT, RATE, VIEWER_PORT, type WorkerToBridge, type WorkerToViewe
 import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
-import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
+import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
+import { FLUSH_ALARM, HISTORY_LIMIT, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult } from '../../lib/delivery/transport';
-import { PAGE, deferred, makeEvent, makeRecord, manualClock, settle } from '../helpers';
+import { PAGE, T0, deferred, idSource, makeEvent, makeRecord, manualClock, settle, until } from '../helpers';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
@@ -16,6 +17,8 @@ const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
 class FakePort implements WorkerPort {
   sent: unknown[] = [];
   disconnected = false;
+  /** Every postMessage call, including those a disconnected port refuses (the service swallows those throws). */
+  attempts = 0;
   private messageListeners: ((message: unknown) => void)[] = [];
   private disconnectListeners: (() => void)[] = [];
   onMessage = { addListener: (l: (message: unknown) => void) => void this.messageListeners.push(l) };
@@ -25,6 +28,7 @@ class FakePort implements WorkerPort {
     public sender?: WorkerPort['sender'],
   ) {}
   postMessage(message: unknown) {
+    this.attempts++;
     if (this.disconnected) throw new Error('Attempting to use a disconnected port object');
     this.sent.push(structuredClone(message));
   }
@@ -410,10 +414,14 @@ describe('createWorkerService: capture switches', () => {
   it('stops messaging a bridge once it disconnects', async () => {
     const s = setup();
     const port = await s.bridge();
+    const other = await s.bridge(bridgeSender({ tab: { id: 8 } }));
+    const before = port.attempts;
     port.drop();
-    expect(() => s.service.onStoredSettings({ captureEnabled: false })).not.toThrow();
+    s.service.onStoredSettings({ captureEnabled: false });
     await settle();
-    expect(port.configs).toEqual([true]);
+    // The live bridge hears of the change, so a message was due; the dropped one is not even tried.
+    expect(other.configs).toEqual([true, false]);
+    expect(port.attempts).toBe(before);
   });
 });
 
@@ -484,6 +492,24 @@ describe('createWorkerService: viewers', () => {
       const updates = viewer.of<Extract<WorkerToViewer, { type: 'settings' }>>('settings');
       expect(updates.at(-1)!.settings).toMatchObject({ apiHost: 'http://127.0.0.1:4318', batchSize: 10 });
     }
+  });
+
+  it('stops messaging a viewer once it disconnects: no settings, records or status are tried on it', async () => {
+    const s = setup();
+    const gone = await s.viewer();
+    const open = await s.viewer();
+    const before = gone.attempts;
+    gone.drop();
+    open.deliver({ type: 'save-settings', change: { batchSize: 10 } });
+    const bridge = await s.bridge();
+    bridge.deliver({ type: 'events', events: events(2) });
+    await settle();
+    await s.clock.advance(100);
+    // The open viewer got each kind of update, so each was due to the dropped one too.
+    expect(open.of('settings')).toHaveLength(1);
+    expect(open.of('records')).toHaveLength(1);
+    expect(open.of('status').length).toBeGreaterThan(0);
+    expect(gone.attempts).toBe(before);
   });
 
   it('flush command sends now, bypassing backoff', async () => {
@@ -599,4 +625,41 @@ describe('createWorkerService: worker lifecycle', () => {
     await settle();
     expect(s.requests).toHaveLength(1);
   });
+});
+
+describe('createWorkerService: history trim, as the worker runs it', () => {
+  it('10 500 events stored over the IndexedDB store: history is trimmed to 10 000 and every queued event is kept', async () => {
+    let up = true;
+    const store = chunkWorkerStore(openWorkerDb(`trodo-trim-test-${Date.now()}`));
+    const s = setup({
+      store,
+      settings: { batchSize: 500, maxQueueEvents: 100_000 },
+      reply: () => ({ kind: 'response', status: up ? 200 : 503, retryAfter: null, body: { success: true } }),
+    });
+    const bridge = await s.bridge();
+    const ids = idSource(T0 + 1_000_000);
+    const deliver = async (count: number) => {
+      const batch = Array.from({ length: count }, () => makeEvent({}, ids));
+      const acks = bridge.acks.length;
+      bridge.deliver({ type: 'events', events: batch });
+      await until(() => bridge.acks.length > acks, 100_000);
+      return batch;
+    };
+    // 10 000 delivered (full batches go at once), then the server fails and 500 more wait.
+    for (let i = 0; i < 20; i++) {
+      await deliver(500);
+      await until(async () => (await store.stats()).sent === (i + 1) * 500, 100_000);
+    }
+    up = false;
+    const waiting = idsOf(await deliver(500));
+
+    // The 500th new event since the last trim starts one; it runs in the background.
+    await until(async () => (await store.recent(Infinity)).length <= HISTORY_LIMIT, 200);
+    const history = await store.recent(Infinity);
+    expect(history).toHaveLength(HISTORY_LIMIT);
+    const kept = new Set(history.map((r) => r.id));
+    expect(waiting.every((id) => kept.has(id))).toBe(true);
+    expect(idsOf(await store.head(1000))).toEqual(waiting);
+    expect(await store.stats()).toMatchObject({ captured: 10_500, sent: 10_000, queued: 500 });
+  }, 120_000);
 });
