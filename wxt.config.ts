@@ -1,15 +1,13 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { parseSiteList } from './lib/settings';
 
 /**
  * Build-time configuration. Runtime settings (ingestion host, site id, batching) live in
  * storage.local and are edited on the options page; the WXT_TRODO_* variables only set
  * their defaults (see lib/settings.ts) and, for WXT_TRODO_SITES, where the tracker runs.
  */
-const sites = (process.env.WXT_TRODO_SITES ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
+const sites = parseSiteList(process.env.WXT_TRODO_SITES);
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],

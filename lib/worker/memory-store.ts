@@ -23,8 +23,8 @@ export function memoryWorkerStore(): WorkerStore {
       stats = addCounts(stats, { captured: fresh.length });
       return fresh;
     },
-    async head(limit) {
-      return sortedIds(queue.keys()).slice(0, limit).map((id) => copy(history.get(id)!));
+    async head(limit, accept = () => true) {
+      return sortedIds(queue.keys()).filter((id) => accept(history.get(id)!.origin)).slice(0, limit).map((id) => copy(history.get(id)!));
     },
     async apply(change) {
       // Updates only: an event cleared while its batch was in flight stays cleared.

@@ -17,7 +17,8 @@ const status = (code: number, body?: Json, retryAfter: string | null = null): Ht
 function setup(opts: { settings?: Partial<Settings>; store?: WorkerStore; random?: () => number; maxAgeMs?: number; clock?: ReturnType<typeof manualClock> } = {}) {
   const clock = opts.clock ?? manualClock();
   const store = opts.store ?? memoryWorkerStore();
-  const settings: Settings = { ...defaultSettings(), apiHost: 'https://collector.test/', siteId: 'site-1', batchSize: 3, ...opts.settings };
+  // A remote-looking host, so the site the records come from is enabled for sending.
+  const settings: Settings = { ...defaultSettings(), apiHost: 'https://collector.test/', siteId: 'site-1', sendingSites: ['https://shop.test'], batchSize: 3, ...opts.settings };
   const requests: { at: number; ids: string[]; request: HttpRequest }[] = [];
   const script: Reply[] = [];
   let inFlight = 0;

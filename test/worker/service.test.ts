@@ -72,7 +72,8 @@ function setup(opts: { store?: WorkerStore; stored?: unknown; settings?: Partial
       requests.push((JSON.parse(request.body) as { events: WireEvent[] }).events.map((e) => e.event_id));
       return opts.reply?.(request) ?? { kind: 'response', status: 200, retryAfter: null, body: { success: true } };
     },
-    defaults: { ...defaultSettings(), siteId: 'site-1', ...opts.settings },
+    // Trodo's host (not loopback): the sites these tests send from are enabled for sending.
+    defaults: { ...defaultSettings(), siteId: 'site-1', sendingSites: ['https://shop.test', 'https://blog.test', 'https://ads.test'], ...opts.settings },
     readSettings: async () => opts.stored,
     writeSettings: async (settings) => void written.push(settings),
     extensionId: EXT_ID,
