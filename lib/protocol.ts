@@ -167,7 +167,12 @@ export type ViewerToWorker =
   | { type: 'flush' }
   /** Forget delivered and dropped events; queued ones stay unless `queue` is set. */
   | { type: 'clear'; queue?: boolean }
-  | { type: 'save-settings'; change: Partial<Settings> };
+  | { type: 'save-settings'; change: Partial<Settings> }
+  /**
+   * Send (or stop sending) this origin's events: the popup's one click. The worker edits
+   * `sendingSites` itself, so two viewers clicking at once cannot undo each other.
+   */
+  | { type: 'site-sending'; origin: string; send: boolean };
 
 export type WorkerToViewer =
   | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings }
@@ -177,11 +182,12 @@ export type WorkerToViewer =
   | { type: 'settings'; settings: Settings }
   | { type: 'settings-rejected'; errors: Partial<Record<keyof Settings, string>> };
 
-const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings']);
+const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings', 'site-sending']);
 
 /** Extension pages are trusted, but a malformed message still must not reach a handler. */
 export function isViewerMessage(value: unknown): value is ViewerToWorker {
   if (!isPlainObject(value) || typeof value.type !== 'string' || !VIEWER_TYPES.has(value.type)) return false;
+  if (value.type === 'site-sending') return typeof value.origin === 'string' && typeof value.send === 'boolean';
   return value.type !== 'save-settings' || isPlainObject(value.change);
 }
 

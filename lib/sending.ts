@@ -26,23 +26,28 @@ export function maySend(settings: Settings, origin: string): boolean {
 /**
  * The rule for one settings object, built once: the flusher asks it for every queued event
  * at each read of the queue (tens of thousands), where parsing the host each time showed.
+ * Rebuilt when any field it reads is replaced (settings are replaced, not mutated, on change).
  */
-const rules = new WeakMap<Settings, (origin: string) => boolean>();
+interface Rule {
+  from: [string, string[], string[]];
+  test: (origin: string) => boolean;
+}
+const rules = new WeakMap<Settings, Rule>();
 function sendRule(settings: Settings): (origin: string) => boolean {
-  let rule = rules.get(settings);
-  if (!rule) {
-    const everything = isLoopbackHost(settings.apiHost);
-    const enabled = new Set(settings.sendingSites);
-    const verdicts = new Map<string, boolean>();
-    rule = (origin) => {
-      if (everything || enabled.has(origin)) return true;
-      let verdict = verdicts.get(origin);
-      if (verdict === undefined) verdicts.set(origin, (verdict = inBuildSites(settings.buildSites, origin)));
-      return verdict;
-    };
-    rules.set(settings, rule);
-  }
-  return rule;
+  const { apiHost, sendingSites, buildSites } = settings;
+  const cached = rules.get(settings);
+  if (cached && cached.from[0] === apiHost && cached.from[1] === sendingSites && cached.from[2] === buildSites) return cached.test;
+  const everything = isLoopbackHost(apiHost);
+  const enabled = new Set(sendingSites);
+  const verdicts = new Map<string, boolean>();
+  const test = (origin: string) => {
+    if (everything || enabled.has(origin)) return true;
+    let verdict = verdicts.get(origin);
+    if (verdict === undefined) verdicts.set(origin, (verdict = inBuildSites(buildSites, origin)));
+    return verdict;
+  };
+  rules.set(settings, { from: [apiHost, sendingSites, buildSites], test });
+  return test;
 }
 
 /** What becomes of the events of a page of `origin`, for the viewer's status line. */
