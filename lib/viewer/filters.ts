@@ -1,4 +1,5 @@
-import type { DeliveryStatus, HistoryRecord } from '../history';
+import type { HistoryRecord } from '../history';
+import type { ViewStatus } from './model';
 
 /** What the event list shows. Empty strings mean "any". */
 export interface Filter {
@@ -10,7 +11,8 @@ export interface Filter {
   origin: string;
   category: string;
   kind: '' | 'custom' | 'auto';
-  status: '' | DeliveryStatus;
+  /** `held` is a queued event of a site not sending (see model.heldWhy); `queued` excludes those. */
+  status: '' | ViewStatus;
 }
 
 export const DEFAULT_FILTER: Filter = { text: '', regex: false, currentTab: true, origin: '', category: '', kind: '', status: '' };
@@ -42,8 +44,14 @@ export function textMatcher(text: string, regex: boolean): TextMatcher {
   }
 }
 
-/** The records that pass `filter`, in the order given. */
-export function applyFilter(records: HistoryRecord[], filter: Filter, tabId: number | null, matcher: TextMatcher): HistoryRecord[] {
+/** The records that pass `filter`, in the order given; `statusOf` tells held events apart. */
+export function applyFilter(
+  records: HistoryRecord[],
+  filter: Filter,
+  tabId: number | null,
+  matcher: TextMatcher,
+  statusOf: (record: HistoryRecord) => ViewStatus = (r) => r.status,
+): HistoryRecord[] {
   const text = matcher.ok ? matcher.test : () => true;
   return records.filter(
     (r) =>
@@ -51,7 +59,7 @@ export function applyFilter(records: HistoryRecord[], filter: Filter, tabId: num
       (!filter.origin || r.origin === filter.origin) &&
       (!filter.category || r.event.category === filter.category) &&
       (!filter.kind || r.event.kind === filter.kind) &&
-      (!filter.status || r.status === filter.status) &&
+      (!filter.status || statusOf(r) === filter.status) &&
       text(r),
   );
 }
