@@ -91,6 +91,11 @@ test('a site not enabled sends nothing while held; one click sends its events in
     await expect.poll(() => collector.calls().filter((c) => c.path === '/api/sdk/people/set').length).toBe(1);
     await expect(popup.getByTestId('sending-text')).toHaveText(`Sent to ${REMOTE}:${collector.port}.`);
     await expect(heldRows.first()).toHaveAttribute('data-status', 'sent');
+    // The click edited the setting the options page shows.
+    const options = await extension.context.newPage();
+    await options.goto(`chrome-extension://${extension.id}/options.html`);
+    await expect(options.locator('textarea[name="sendingSites"]')).toHaveValue(`${markerOrigin}\n${heldOrigin}`);
+    await options.close();
 
     // Switched off again: new events of the site are held, the markers still go.
     await popup.getByTestId('stop-sending').click();
