@@ -175,7 +175,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
         </>
       )}
       {view === 'lint' && <div class="pane-scroll"><LintPanel records={visible} /></div>}
-      {view === 'identity' && <div class="pane-scroll"><IdentityPanel records={tabRecords} now={now} /></div>}
+      {view === 'identity' && <div class="pane-scroll"><IdentityPanel records={tabRecords} now={now} heldOf={heldOf} /></div>}
     </main>
   );
 }
