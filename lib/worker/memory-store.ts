@@ -24,7 +24,13 @@ export function memoryWorkerStore(): WorkerStore {
       return fresh;
     },
     async head(limit, accept = () => true) {
-      return sortedIds(queue.keys()).filter((id) => accept(history.get(id)!.origin)).slice(0, limit).map((id) => copy(history.get(id)!));
+      const out: HistoryRecord[] = [];
+      for (const id of sortedIds(queue.keys())) {
+        if (out.length >= limit) break;
+        const record = history.get(id)!;
+        if (accept(record.origin)) out.push(copy(record));
+      }
+      return out;
     },
     async apply(change) {
       // Updates only: an event cleared while its batch was in flight stays cleared.

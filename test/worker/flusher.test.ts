@@ -403,6 +403,14 @@ describe('createFlusher', () => {
     }
     expect(await f.record(young[0]!.id)).toMatchObject({ status: 'queued' });
     expect(await f.store.stats()).toMatchObject({ queued: 1, dropped: 2 });
+    // Checked again a minute later, not at every drain.
+    const later = await f.queue(1, { origin: 'https://mail.example', queuedAt: T0 - 60_001 });
+    await f.flusher.flush('manual');
+    expect(await f.record(later[0]!.id)).toMatchObject({ status: 'queued' });
+    f.clock.set(f.clock.now() + 60_000);
+    await f.flusher.flush('timer');
+    expect(await f.record(later[0]!.id)).toMatchObject({ status: 'dropped' });
+    expect(await f.record(young[0]!.id)).toMatchObject({ status: 'queued' });
   });
 
   it('sends every site to a collector on loopback', async () => {
