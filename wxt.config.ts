@@ -2,16 +2,14 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { loadPlanText } from './lib/plan/load';
+import { parseSiteList } from './lib/settings';
 
 /**
  * Build-time configuration. Runtime settings (ingestion host, site id, batching) live in
  * storage.local and are edited on the options page; the WXT_TRODO_* variables only set
  * their defaults (see lib/settings.ts) and, for WXT_TRODO_SITES, where the tracker runs.
  */
-const sites = (process.env.WXT_TRODO_SITES ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
+const sites = parseSiteList(process.env.WXT_TRODO_SITES);
 
 /** WXT_TRODO_PLAN=path/to/plan.json: the default tracking plan, checked now so a bad one fails the build. */
 const buildPlan = readBuildPlan(process.env.WXT_TRODO_PLAN);

@@ -26,6 +26,7 @@ export default defineBackground(() => {
     defaults: defaultSettings({
       WXT_TRODO_API_HOST: import.meta.env.WXT_TRODO_API_HOST,
       WXT_TRODO_SITE_ID: import.meta.env.WXT_TRODO_SITE_ID,
+      WXT_TRODO_SITES: import.meta.env.WXT_TRODO_SITES,
     }),
     readSettings: stored.read,
     writeSettings: stored.write,

@@ -169,7 +169,12 @@ export type ViewerToWorker =
   | { type: 'save-settings'; change: Partial<Settings> }
   /** A tracking plan's JSON text and where it came from (`file`, `paste`, or the URL it was read from). */
   | { type: 'load-plan'; text: string; source: string }
-  | { type: 'unload-plan' };
+  | { type: 'unload-plan' }
+  /**
+   * Send (or stop sending) this origin's events: the popup's one click. The worker edits
+   * `sendingSites` itself, so two viewers clicking at once cannot undo each other.
+   */
+  | { type: 'site-sending'; origin: string; send: boolean };
 
 export type WorkerToViewer =
   | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings; plan: LoadedPlan | null }
@@ -183,12 +188,13 @@ export type WorkerToViewer =
   /** A plan was refused; the one in force stays. `error` names where it is wrong. */
   | { type: 'plan-rejected'; error: string };
 
-const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings', 'load-plan', 'unload-plan']);
+const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings', 'load-plan', 'unload-plan', 'site-sending']);
 
 /** Extension pages are trusted, but a malformed message still must not reach a handler. */
 export function isViewerMessage(value: unknown): value is ViewerToWorker {
   if (!isPlainObject(value) || typeof value.type !== 'string' || !VIEWER_TYPES.has(value.type)) return false;
   if (value.type === 'load-plan') return typeof value.text === 'string' && typeof value.source === 'string';
+  if (value.type === 'site-sending') return typeof value.origin === 'string' && typeof value.send === 'boolean';
   return value.type !== 'save-settings' || isPlainObject(value.change);
 }
 

@@ -6,6 +6,7 @@ import { isPlainObject } from './json';
  * @example
  * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
  *   flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: ['https://prod.example'],
+ *   sendingSites: ['https://staging.shop.example'], buildSites: [],
  *   maxBackoffMs: 60000, requestTimeoutMs: 10000, maxQueueEvents: 10000 }
  */
 export interface Settings {
@@ -23,6 +24,16 @@ export interface Settings {
   autoEvents: boolean;
   /** Origins where capture is switched off (per-site switch in the viewer and options). */
   disabledSites: string[];
+  /**
+   * Origins whose events are sent to the ingestion host (the popup's "Send this site's
+   * events" and the options page). Others are captured and held; see lib/sending.ts.
+   */
+  sendingSites: string[];
+  /**
+   * The build's WXT_TRODO_SITES match patterns: the tracker runs only there, and those
+   * sites send. Fixed at build time: a change or a stored value is ignored.
+   */
+  buildSites: string[];
   /** Longest wait between retries after 408, 5xx, timeouts and network errors. */
   maxBackoffMs: number;
   /** A request with no answer by then is aborted and retried. */
@@ -46,7 +57,7 @@ export const BOUNDS = {
 const NUMERIC = ['batchSize', 'flushIntervalMs', 'maxBackoffMs', 'requestTimeoutMs', 'maxQueueEvents'] as const;
 
 /** Defaults, from the build-time WXT_TRODO_* variables where they are set. */
-export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SITE_ID?: string } = {}): Settings {
+export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SITE_ID?: string; WXT_TRODO_SITES?: string } = {}): Settings {
   return {
     apiHost: env.WXT_TRODO_API_HOST || DEFAULT_API_HOST,
     siteId: env.WXT_TRODO_SITE_ID || '',
@@ -55,6 +66,8 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     captureEnabled: true,
     autoEvents: true,
     disabledSites: [],
+    sendingSites: [],
+    buildSites: parseSiteList(env.WXT_TRODO_SITES),
     maxBackoffMs: 60_000,
     requestTimeoutMs: 10_000,
     maxQueueEvents: 10_000,
@@ -93,10 +106,12 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (typeof change[key] === 'boolean') next[key] = change[key];
     else errors[key] = 'This is on or off';
   }
-  if ('disabledSites' in change) {
-    const sites = Array.isArray(change.disabledSites) ? change.disabledSites.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;
-    if (sites && sites.length <= MAX_SITES && sites.every((s) => s !== null)) next.disabledSites = [...new Set(sites as string[])];
-    else errors.disabledSites = `List at most ${MAX_SITES} sites as http(s) origins, e.g. https://shop.example`;
+  for (const key of ['disabledSites', 'sendingSites'] as const) {
+    if (!(key in change)) continue;
+    const raw = change[key];
+    const sites = Array.isArray(raw) ? raw.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;
+    if (sites && sites.length <= MAX_SITES && sites.every((s) => s !== null)) next[key] = [...new Set(sites as string[])];
+    else errors[key] = `List at most ${MAX_SITES} sites as http(s) origins, e.g. https://shop.example`;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings: next };
 }
@@ -113,6 +128,11 @@ export function loadSettings(defaults: Settings, stored: unknown): Settings {
 }
 
 const MAX_SITES = 500;
+
+/** The build's WXT_TRODO_SITES: comma-separated match patterns (the manifest's content-script matches). */
+export function parseSiteList(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
 
 /** Whether capture runs for pages of `origin`. */
 export function captureOn(settings: Settings, origin: string): boolean {

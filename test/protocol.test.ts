@@ -169,6 +169,9 @@ describe('isViewerMessage / isBridgeMessage', () => {
     expect(isViewerMessage({ type: 'save-settings', change: { siteId: 'x' } })).toBe(true);
     expect(isViewerMessage({ type: 'save-settings' })).toBe(false);
     expect(isViewerMessage({ type: 'save-settings', change: 'x' })).toBe(false);
+    expect(isViewerMessage({ type: 'site-sending', origin: 'https://shop.test', send: true })).toBe(true);
+    expect(isViewerMessage({ type: 'site-sending', origin: 'https://shop.test' })).toBe(false);
+    expect(isViewerMessage({ type: 'site-sending', origin: 42, send: false })).toBe(false);
     expect(isViewerMessage({ type: 'delete-everything' })).toBe(false);
     expect(isViewerMessage('flush')).toBe(false);
     expect(isViewerMessage(null)).toBe(false);

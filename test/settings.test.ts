@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOUNDS, DEFAULT_API_HOST, captureOn, checkSettings, defaultSettings, loadSettings, type Settings } from '../lib/settings';
 
-const base: Settings = { apiHost: 'https://sdkapi.trodo.ai', siteId: 'site', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 };
+const base: Settings = { apiHost: 'https://sdkapi.trodo.ai', siteId: 'site', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 };
 
 function errorsOf(change: unknown, current: Settings = base) {
   const check = checkSettings(current, change);
@@ -17,7 +17,7 @@ function settingsOf(change: unknown, current: Settings = base) {
 
 describe('defaultSettings', () => {
   it('uses the Trodo API and no site id without build-time variables', () => {
-    expect(defaultSettings()).toEqual({ apiHost: DEFAULT_API_HOST, siteId: '', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 });
+    expect(defaultSettings()).toEqual({ apiHost: DEFAULT_API_HOST, siteId: '', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 });
     expect(DEFAULT_API_HOST).toBe('https://sdkapi.trodo.ai');
   });
 
@@ -29,7 +29,14 @@ describe('defaultSettings', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(defaultSettings({ WXT_TRODO_API_HOST: '', WXT_TRODO_SITE_ID: '' })).toMatchObject({ apiHost: DEFAULT_API_HOST, siteId: '' });
+    expect(defaultSettings({ WXT_TRODO_API_HOST: '', WXT_TRODO_SITE_ID: '', WXT_TRODO_SITES: '' })).toMatchObject({ apiHost: DEFAULT_API_HOST, siteId: '', buildSites: [] });
+  });
+
+  it('takes the build sites from WXT_TRODO_SITES, comma-separated, and sends from no site by choice', () => {
+    expect(defaultSettings({ WXT_TRODO_SITES: ' https://staging.acme.test/* , *://*.qa.test/*,' })).toMatchObject({
+      buildSites: ['https://staging.acme.test/*', '*://*.qa.test/*'],
+      sendingSites: [],
+    });
   });
 });
 
@@ -106,6 +113,22 @@ describe('checkSettings', () => {
     ['too many sites', Array.from({ length: 501 }, (_, i) => `https://s${i}.test`)],
   ])('rejects disabled sites: %s', (_label, disabledSites) => {
     expect(errorsOf({ disabledSites }).disabledSites).toBeDefined();
+  });
+
+  it('keeps sending sites as unique http(s) origins, validated like disabled sites', () => {
+    expect(settingsOf({ sendingSites: ['https://shop.test/cart', ' http://127.0.0.1:8080 ', 'https://shop.test'] }).sendingSites).toEqual([
+      'https://shop.test',
+      'http://127.0.0.1:8080',
+    ]);
+    for (const sendingSites of ['https://shop.test', ['shop.test'], ['chrome-extension://abc'], [42], Array.from({ length: 501 }, (_, i) => `https://s${i}.test`)]) {
+      expect(errorsOf({ sendingSites }).sendingSites).toMatch(/origins/);
+    }
+  });
+
+  it('ignores a change to the build sites: they are fixed when the extension is built', () => {
+    const current = { ...base, buildSites: ['https://staging.acme.test/*'] };
+    expect(settingsOf({ buildSites: ['<all_urls>'] }, current).buildSites).toEqual(['https://staging.acme.test/*']);
+    expect(loadSettings(current, { buildSites: [] }).buildSites).toEqual(['https://staging.acme.test/*']);
   });
 
   it('reports every bad field at once and applies nothing', () => {

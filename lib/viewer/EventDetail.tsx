@@ -55,9 +55,10 @@ export function lifeSteps(record: HistoryRecord, now: number, held?: string): st
     `Captured ${formatTime(record.capturedAt)} on ${record.origin}${record.tabId !== null ? ` (tab ${record.tabId})` : ''}`,
     `Queued ${formatTime(record.queuedAt)}`,
   ];
+  if (held) steps.push(`Held: ${held}`);
   switch (record.status) {
     case 'queued':
-      steps.push(held ? `Held: ${held}` : 'Waiting for the next batch');
+      if (!held) steps.push('Waiting for the next batch');
       break;
     case 'retrying':
       steps.push(`Attempt ${record.attempts} failed: ${record.lastError ?? 'unknown error'}`);

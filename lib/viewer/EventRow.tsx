@@ -1,12 +1,13 @@
 import type { HistoryRecord } from '../history';
 import { lintEvent } from './lint';
-import { describeStatus, formatTime } from './model';
+import { describeStatus, formatTime, viewStatus } from './model';
 import { describeViolation, violationsOf } from './plan-view';
 
 interface Props {
   record: HistoryRecord;
   index: number;
   selected: boolean;
+  /** Why it is held (model.heldWhy), if it is. */
   held?: string;
   now: number;
   onSelect: (index: number) => void;
@@ -19,6 +20,7 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
   const { event } = record;
   const warnings = lintEvent(record);
   const violations = violationsOf(record);
+  const status = viewStatus(record, held);
   return (
     <div
       class={`event ${selected ? 'selected' : ''}`}
@@ -26,10 +28,10 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
       aria-selected={selected}
       data-testid="event-row"
       data-event-id={record.id}
-      data-status={record.status}
+      data-status={status}
       onClick={() => onSelect(index)}
     >
-      <span class={`dot ${record.status}`} aria-hidden="true" />
+      <span class={`dot ${status}`} aria-hidden="true" />
       <span class="name">
         {event.name}
         {event.kind === 'auto' && <span class="tag">auto</span>}
@@ -48,7 +50,7 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
       <span class="category">{event.category}</span>
       <time class="time">{formatTime(event.time)}</time>
       <span class="page" title={event.page.url}>{event.page.path}</span>
-      <span class={`status ${record.status}`} data-testid="event-status">{describeStatus(record, now, held)}</span>
+      <span class={`status ${status}`} data-testid="event-status">{describeStatus(record, now, held)}</span>
     </div>
   );
 }

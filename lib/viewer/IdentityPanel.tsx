@@ -1,8 +1,8 @@
 import type { HistoryRecord } from '../history';
-import { describeStatus, formatTime } from './model';
+import { describeStatus, formatTime, viewStatus } from './model';
 
 /** Who the current tab's events are about, and the identity and profile calls it made. */
-export function IdentityPanel({ records, now }: { records: HistoryRecord[]; now: number }) {
+export function IdentityPanel({ records, now, heldOf }: { records: HistoryRecord[]; now: number; heldOf: (r: HistoryRecord) => string | undefined }) {
   const events = records.filter((r) => !r.event.call);
   const latest = events[0] ?? records[0];
   if (!latest) return <p class="empty">No events from this tab yet.</p>;
@@ -51,7 +51,7 @@ export function IdentityPanel({ records, now }: { records: HistoryRecord[]; now:
           {calls.map((r) => (
             <li key={r.id}>
               <code>{r.event.name}</code> <span class="muted">{formatTime(r.event.time)}</span>{' '}
-              <span class={`status ${r.status}`}>{describeStatus(r, now)}</span>
+              <span class={`status ${viewStatus(r, heldOf(r))}`}>{describeStatus(r, now, heldOf(r))}</span>
               <div class="muted">{JSON.stringify(r.event.properties)}</div>
             </li>
           ))}

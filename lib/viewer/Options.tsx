@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { isLoopbackHost } from '../sending';
 import { BOUNDS, checkSettings, type Settings } from '../settings';
 import type { ViewerPort } from './connection';
 import { PlanOptions } from './PlanOptions';
@@ -54,6 +55,20 @@ export function Options({ connect, requestHost }: Props) {
     setSaved(true);
   }
 
+  const sitesField = (key: 'disabledSites' | 'sendingSites', label: string, hint: string) => (
+    <Field label={label} error={errors[key]} hint={hint}>
+      <textarea
+        name={key}
+        rows={4}
+        value={draft[key].join('\n')}
+        onInput={(e) => {
+          setSaved(false);
+          setDraft({ ...draft, [key]: (e.currentTarget as HTMLTextAreaElement).value.split('\n').map((s) => s.trim()).filter(Boolean) });
+        }}
+      />
+    </Field>
+  );
+
   return (
     <main class="options">
       <h1>Trodo QA settings</h1>
@@ -81,17 +96,14 @@ export function Options({ connect, requestHost }: Props) {
           <input name="autoEvents" type="checkbox" checked={draft.autoEvents} onChange={field('autoEvents')} />
           Auto-events (page views, clicks, forms, errors, performance…)
         </label>
-        <Field label="Sites where capture is off" error={errors.disabledSites} hint="One origin per line, e.g. https://www.example.com. The popup's site switch edits this list.">
-          <textarea
-            name="disabledSites"
-            rows={4}
-            value={draft.disabledSites.join('\n')}
-            onInput={(e) => {
-              setSaved(false);
-              setDraft({ ...draft, disabledSites: (e.currentTarget as HTMLTextAreaElement).value.split('\n').map((s) => s.trim()).filter(Boolean) });
-            }}
-          />
-        </Field>
+        {sitesField('disabledSites', 'Sites where capture is off', 'One origin per line, e.g. https://www.example.com. The popup\'s site switch edits this list.')}
+        {sitesField(
+          'sendingSites',
+          'Sites whose events are sent',
+          isLoopbackHost(draft.apiHost)
+            ? 'The ingestion host is on loopback: every site\'s events are sent to it, and nothing leaves this machine.'
+            : 'One origin per line. Events of other sites are captured and shown, but held: nothing leaves the browser for a site you did not choose. The popup\'s "Send this site\'s events" adds to this list.',
+        )}
         <div class="actions">
           <button type="submit" data-testid="save">Save</button>
           {saved && Object.keys(errors).length === 0 && <span role="status">Saved.</span>}

@@ -12,9 +12,10 @@ import { FilterBar } from './FilterBar';
 import type { CurrentTab, ViewerHost } from './host';
 import { IdentityPanel } from './IdentityPanel';
 import { LintPanel } from './LintPanel';
-import { newestFirst } from './model';
+import { heldWhy, newestFirst, viewStatus } from './model';
 import { PlanPanel } from './PlanPanel';
 import { qaReport } from './report';
+import { SendingStatus } from './SendingStatus';
 import { useWorker } from './use-worker';
 import { VirtualList } from './VirtualList';
 
@@ -31,14 +32,20 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
 
   const all = useMemo(() => newestFirst(model.records), [model.records]);
   const matcher = useMemo(() => textMatcher(filter.text, filter.regex), [filter.text, filter.regex]);
-  const visible = useMemo(() => applyFilter(all, filter, tab?.id ?? null, matcher), [all, filter, tab, matcher]);
+  const heldOf = useMemo(() => (r: HistoryRecord) => heldWhy(r, model.settings), [model.settings]);
+  const visible = useMemo(
+    () => applyFilter(all, filter, tab?.id ?? null, matcher, (r) => viewStatus(r, heldOf(r))),
+    [all, filter, tab, matcher, heldOf],
+  );
   const tabRecords = useMemo(() => (tab ? all.filter((r) => r.tabId === tab.id) : all), [all, tab]);
+  const site = siteOf(tab, tabRecords);
   const selectedIndex = visible.findIndex((r) => r.id === selectedId);
   const selected = selectedIndex >= 0 ? visible[selectedIndex] : undefined;
   const { stats, state, settings, plan } = model;
   const violating = useMemo(() => visible.filter((r) => r.plan?.violations.length).length, [visible]);
   const retrying = useMemo(() => all.filter((r) => r.status === 'retrying').length, [all]);
-  const site = siteOf(tab, tabRecords);
+  const heldCount = useMemo(() => all.filter((r) => heldOf(r)).length, [all, heldOf]);
+  const siteHeld = useMemo(() => (site ? all.filter((r) => r.origin === site && heldOf(r)).length : 0), [all, heldOf, site]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -82,7 +89,8 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
         </button>
         <dl class="counts" data-testid="counts">
           <Count label="captured" value={stats.captured} />
-          <Count label="queued" value={stats.queued} />
+          <Count label="queued" value={Math.max(0, stats.queued - heldCount)} />
+          <Count label="held" value={heldCount} />
           <Count label="sent" value={stats.sent} />
           <Count label="failed" value={retrying} />
           <Count label="dropped" value={stats.dropped} />
@@ -116,6 +124,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
       )}
       {host.access && <AccessBanner access={host.access} site={site} apiHost={settings?.apiHost ?? null} />}
       {paused && <p class="banner warn" data-testid="paused">Capture is paused: pages record nothing until you resume.</p>}
+      {site && settings && <SendingStatus settings={settings} site={site} held={siteHeld} send={send} />}
 
       <div class="sitebar">
         {site && settings ? (
@@ -179,11 +188,11 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
                 label="Captured events"
                 testId="event-list"
                 renderRow={(record: HistoryRecord, index) => (
-                  <EventRow record={record} index={index} selected={index === selectedIndex} held={state.held} now={now} onSelect={(i) => setSelectedId(visible[i]!.id)} />
+                  <EventRow record={record} index={index} selected={index === selectedIndex} held={heldOf(record)} now={now} onSelect={(i) => setSelectedId(visible[i]!.id)} />
                 )}
               />
             )}
-            {selected && <EventDetail record={selected} held={state.held} now={now} onClose={() => setSelectedId(null)} />}
+            {selected && <EventDetail record={selected} held={heldOf(selected)} now={now} onClose={() => setSelectedId(null)} />}
           </div>
         </>
       )}
@@ -193,7 +202,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
         </div>
       )}
       {view === 'lint' && <div class="pane-scroll"><LintPanel records={visible} /></div>}
-      {view === 'identity' && <div class="pane-scroll"><IdentityPanel records={tabRecords} now={now} /></div>}
+      {view === 'identity' && <div class="pane-scroll"><IdentityPanel records={tabRecords} now={now} heldOf={heldOf} /></div>}
     </main>
   );
 }

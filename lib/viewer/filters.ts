@@ -1,4 +1,5 @@
-import type { DeliveryStatus, HistoryRecord } from '../history';
+import type { HistoryRecord } from '../history';
+import type { ViewStatus } from './model';
 
 /** What the event list shows. Empty strings mean "any". */
 export interface Filter {
@@ -10,7 +11,8 @@ export interface Filter {
   origin: string;
   category: string;
   kind: '' | 'custom' | 'auto';
-  status: '' | DeliveryStatus;
+  /** `held` is a queued event of a site not sending (see model.heldWhy); `queued` excludes those. */
+  status: '' | ViewStatus;
   /** Only events that break the tracking plan. */
   violations: boolean;
 }
@@ -44,8 +46,14 @@ export function textMatcher(text: string, regex: boolean): TextMatcher {
   }
 }
 
-/** The records that pass `filter`, in the order given. */
-export function applyFilter(records: HistoryRecord[], filter: Filter, tabId: number | null, matcher: TextMatcher): HistoryRecord[] {
+/** The records that pass `filter`, in the order given; `statusOf` tells held events apart. */
+export function applyFilter(
+  records: HistoryRecord[],
+  filter: Filter,
+  tabId: number | null,
+  matcher: TextMatcher,
+  statusOf: (record: HistoryRecord) => ViewStatus = (r) => r.status,
+): HistoryRecord[] {
   const text = matcher.ok ? matcher.test : () => true;
   return records.filter(
     (r) =>
@@ -53,7 +61,7 @@ export function applyFilter(records: HistoryRecord[], filter: Filter, tabId: num
       (!filter.origin || r.origin === filter.origin) &&
       (!filter.category || r.event.category === filter.category) &&
       (!filter.kind || r.event.kind === filter.kind) &&
-      (!filter.status || r.status === filter.status) &&
+      (!filter.status || statusOf(r) === filter.status) &&
       (!filter.violations || (r.plan?.violations.length ?? 0) > 0) &&
       text(r),
   );

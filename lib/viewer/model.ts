@@ -1,6 +1,7 @@
-import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type HistoryRecord } from '../history';
+import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type DeliveryStatus, type HistoryRecord } from '../history';
 import type { WorkerToViewer } from '../protocol';
 import type { LoadedPlan } from '../plan/types';
+import { maySend } from '../sending';
 import type { Settings } from '../settings';
 
 /** What a viewer knows: the worker's snapshot plus the updates since. */
@@ -62,11 +63,30 @@ export function newestFirst(records: Map<string, HistoryRecord>): HistoryRecord[
   return [...records.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** One line on what became of an event. */
+/** What the list shows as an event's status: a held event is queued, and says so. */
+export type ViewStatus = DeliveryStatus | 'held';
+
+/**
+ * Why an event waiting in the queue is not being sent, or undefined when it is not held.
+ * The rule is the flusher's own (lib/sending.ts), so the viewer never says "queued" for
+ * something the worker holds, or the other way round.
+ */
+export function heldWhy(record: HistoryRecord, settings: Settings | null): string | undefined {
+  if (!settings || (record.status !== 'queued' && record.status !== 'retrying')) return undefined;
+  if (!settings.siteId) return 'no site id';
+  return maySend(settings, record.origin) ? undefined : 'site not enabled for sending';
+}
+
+export function viewStatus(record: HistoryRecord, held: string | undefined): ViewStatus {
+  return held ? 'held' : record.status;
+}
+
+/** One line on what became of an event; `held` is heldWhy's answer. */
 export function describeStatus(record: HistoryRecord, now: number, held?: string): string {
+  if (held) return `held: ${held}`;
   switch (record.status) {
     case 'queued':
-      return held ? 'held: no site id' : 'queued';
+      return 'queued';
     case 'sent':
       return `sent · HTTP ${record.httpStatus ?? '2xx'}${record.attempts > 1 ? ` · ${record.attempts} attempts` : ''}`;
     case 'retrying': {

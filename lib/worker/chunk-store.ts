@@ -136,15 +136,21 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       return fresh;
     },
 
-    async head(limit) {
+    async head(limit, accept = () => true) {
       if (limit <= 0) return [];
       const tx = (await dbPromise).transaction(['chunks', 'queue']);
       const entries = await tx.objectStore('queue').getAll();
-      const first = entries.flatMap((e) => e.ids.map((id) => ({ id, key: e.key }))).sort(byId).slice(0, limit);
+      // The entry's origins pick the accepted events without reading their chunks. Entries
+      // from before origins were kept ('') are read, and their records checked below.
+      const first = entries
+        .flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key })))
+        .filter((item) => item.origin === '' || accept(item.origin))
+        .sort(byId)
+        .slice(0, limit);
       const wanted = new Set(first.map((f) => f.id));
       const chunks = await Promise.all([...new Set(first.map((f) => f.key))].map((key) => tx.objectStore('chunks').get(key)));
       await tx.done;
-      return chunks.flatMap((c) => c?.records.filter((r) => wanted.has(r.id)) ?? []).sort(byId);
+      return chunks.flatMap((c) => c?.records.filter((r) => wanted.has(r.id) && accept(r.origin)) ?? []).sort(byId);
     },
 
     async apply(change) {

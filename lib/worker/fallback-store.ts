@@ -28,7 +28,7 @@ export function withMemoryFallback(primary: WorkerStore, fallback: () => WorkerS
 
   return {
     ingest: (records) => call((s) => s.ingest(records)),
-    head: (limit) => call((s) => s.head(limit)),
+    head: (limit, accept) => call((s) => s.head(limit, accept)),
     apply: (change) => call((s) => s.apply(change)),
     stats: () => call((s) => s.stats()),
     recent: (limit) => call((s) => s.recent(limit)),

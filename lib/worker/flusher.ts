@@ -1,4 +1,5 @@
 import type { DeliveryState, HistoryRecord } from '../history';
+import { isLoopbackHost, maySend } from '../sending';
 import type { Settings } from '../settings';
 import { toWireEvent } from '../wire';
 import { requestFor } from '../wire-calls';
@@ -42,6 +43,8 @@ const RETRY_KEY = 'retry';
 /** Batches read from the queue at once. */
 const READ_AHEAD = 10;
 export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** How often held events' ages are checked. */
+const HELD_CHECK_MS = 60_000;
 
 /**
  * Sends the queue in batches, oldest first, one request in flight at a time: batches go
@@ -66,6 +69,7 @@ export function createFlusher(deps: FlusherDeps) {
   const busy = new Set<string>();
 
   const publish = () => deps.onState({ ...state });
+  let heldCheckedAt = -Infinity;
 
   function flush(trigger: FlushTrigger): Promise<void> {
     if (trigger === 'manual') manual = true;
@@ -108,6 +112,7 @@ export function createFlusher(deps: FlusherDeps) {
 
   async function drain() {
     const settings = deps.settings();
+    await expireHeld(settings);
     if (!settings.siteId) {
       state.held = 'No site id is set: events are kept, and sent once one is set in the options.';
       return;
@@ -141,9 +146,13 @@ export function createFlusher(deps: FlusherDeps) {
     for (;;) {
       if (!ahead.length) {
         await reread();
-        ahead = await deps.store.head(limit * READ_AHEAD);
+        // Only sites enabled for sending (lib/sending.ts): the others' events stay queued,
+        // in their place, and neither block nor reorder anyone's batches.
+        ahead = await deps.store.head(limit * READ_AHEAD, sends);
         for (const record of ahead) busy.add(record.id);
       }
+      // Checked again, not only at the read: a site switched off since then is held at once.
+      ahead = ahead.filter((r) => sends(r.origin) || (busy.delete(r.id) && false));
       // A call goes alone to its endpoint; plain events in bulk (see calls.ts).
       const head = takeBatch(ahead.slice(0, limit));
       ahead = ahead.slice(head.length);
@@ -213,6 +222,34 @@ export function createFlusher(deps: FlusherDeps) {
     await reread();
     if (retry) await deps.store.setMeta(RETRY_KEY, undefined);
     Object.assign(state, { failures: 0, nextAttemptAt: undefined, lastError: undefined });
+  }
+
+  /** Checked at each read and before each request, so switching a site off takes effect at once. */
+  function sends(origin: string): boolean {
+    return maySend(deps.settings(), origin);
+  }
+
+  /**
+   * Held events (no site id, or a site not enabled for sending) never reach a batch, so their
+   * age is checked here: past the maximum age they are dropped, with the reason, as any other.
+   */
+  async function expireHeld(settings: Settings) {
+    if (settings.siteId && isLoopbackHost(settings.apiHost)) return; // nothing is held
+    // Ages are in days: once a minute is plenty, and spares each drain a second queue read.
+    if (deps.now() - heldCheckedAt < HELD_CHECK_MS) return;
+    heldCheckedAt = deps.now();
+    const held = (origin: string) => !settings.siteId || !maySend(settings, origin);
+    for (;;) {
+      const now = deps.now();
+      const oldest = await deps.store.head(settings.batchSize, held);
+      const expired = oldest.filter((r) => now - r.queuedAt > maxAge);
+      if (expired.length) {
+        const why = settings.siteId ? 'site not enabled for sending' : 'no site id';
+        await settle(expired.map((r) => ({ ...r, status: 'dropped', reason: `older than the maximum age of 7 days; never delivered (held: ${why})` })), 'dropped');
+      }
+      // The oldest come first: once one is young enough, the rest mostly are too.
+      if (expired.length < oldest.length || oldest.length === 0) return;
+    }
   }
 
   async function settle(records: HistoryRecord[], as: 'sent' | 'dropped') {

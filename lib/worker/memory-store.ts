@@ -23,8 +23,14 @@ export function memoryWorkerStore(): WorkerStore {
       stats = addCounts(stats, { captured: fresh.length });
       return fresh;
     },
-    async head(limit) {
-      return sortedIds(queue.keys()).slice(0, limit).map((id) => copy(history.get(id)!));
+    async head(limit, accept = () => true) {
+      const out: HistoryRecord[] = [];
+      for (const id of sortedIds(queue.keys())) {
+        if (out.length >= limit) break;
+        const record = history.get(id)!;
+        if (accept(record.origin)) out.push(copy(record));
+      }
+      return out;
     },
     async apply(change) {
       // Updates only: an event cleared while its batch was in flight stays cleared.

@@ -6,6 +6,7 @@ import {
 import { planKey } from '../plan/check';
 import { readPlanText } from '../plan/read';
 import type { LoadedPlan } from '../plan/types';
+import { maySend } from '../sending';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from '../delivery/backoff';
 import { answerFor } from './calls';
@@ -139,7 +140,8 @@ export function createWorkerService(deps: ServiceDeps) {
       const fresh = await deps.store.ingest(records);
       viewers.records(fresh);
       if (fresh.length) await enforceBound();
-      flusher.queued(fresh.length);
+      // Held sites' events wait for the site to be enabled; they do not make a batch due.
+      flusher.queued(fresh.filter((r) => maySend(settings, r.origin)).length);
       for (const tabId of new Set(fresh.map((r) => r.tabId!))) void updateBadge(tabId);
       ingestedSinceTrim += fresh.length;
       if (ingestedSinceTrim >= 500) {
@@ -185,8 +187,10 @@ export function createWorkerService(deps: ServiceDeps) {
         await viewers.resync();
         await Promise.all([...badged].map(updateBadge));
         break;
-      case 'save-settings': {
-        const check = checkSettings(settings, message.change);
+      case 'save-settings':
+      case 'site-sending': {
+        const change = message.type === 'save-settings' ? message.change : { sendingSites: sitesWith(settings.sendingSites, message.origin, message.send) };
+        const check = checkSettings(settings, change);
         if (!check.ok) {
           post(port, { type: 'settings-rejected', errors: check.errors });
           break;
@@ -259,6 +263,10 @@ export function createWorkerService(deps: ServiceDeps) {
     },
     flush: (trigger: 'manual' = 'manual') => flusher.flush(trigger),
   };
+}
+
+function sitesWith(sites: string[], origin: string, on: boolean): string[] {
+  return on ? [...sites.filter((s) => s !== origin), origin] : sites.filter((s) => s !== origin);
 }
 
 function senderOrigin(sender: WorkerPort['sender']): string | null {

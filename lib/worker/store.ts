@@ -34,8 +34,11 @@ export interface WorkerStore {
    * already known are skipped, so a re-sent event is never queued twice. Returns the new ones.
    */
   ingest(records: HistoryRecord[]): Promise<HistoryRecord[]>;
-  /** The first `limit` queued events, oldest first. */
-  head(limit: number): Promise<HistoryRecord[]>;
+  /**
+   * The first `limit` queued events, oldest first; with `accept`, only those of origins it
+   * accepts (the rest stay queued where they are: a held site neither blocks nor loses place).
+   */
+  head(limit: number, accept?: (origin: string) => boolean): Promise<HistoryRecord[]>;
   apply(change: StoreChange): Promise<void>;
   stats(): Promise<DeliveryStats>;
   /** Newest first. */

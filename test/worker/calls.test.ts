@@ -62,7 +62,7 @@ describe('the flusher with calls in the queue', () => {
         const body: Json = request.url.endsWith('/identify') ? { success: true, distinctId: 'id_zoe' } : { success: true };
         return { kind: 'response', status: 200, retryAfter: null, body };
       },
-      settings: () => ({ ...defaultSettings(), apiHost: 'http://collector.test', siteId: 'site' }),
+      settings: () => ({ ...defaultSettings(), apiHost: 'http://collector.test', siteId: 'site', sendingSites: ['https://shop.test'] }),
       now: () => Date.now(),
       random: () => 0.5,
       newBatchId: () => 'batch',
@@ -95,7 +95,7 @@ describe('the flusher with calls in the queue', () => {
         if (fail) return { kind: 'response', status: 503, retryAfter: null, body: undefined };
         return { kind: 'response', status: 200, retryAfter: null, body: undefined };
       },
-      settings: () => ({ ...defaultSettings(), apiHost: 'http://c.test', siteId: 'site' }),
+      settings: () => ({ ...defaultSettings(), apiHost: 'http://c.test', siteId: 'site', sendingSites: ['https://shop.test'] }),
       now: () => Date.now(),
       random: () => 0,
       newBatchId: () => 'b',

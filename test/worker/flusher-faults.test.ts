@@ -21,7 +21,7 @@ function harness(settings: Partial<Settings> = {}) {
   const sent: { events: { event_id: string }[]; options?: SendOptions; at: number }[] = [];
   const timers: { at: number; task: () => void }[] = [];
   const changed: HistoryRecord[] = [];
-  const config = { ...defaultSettings({ WXT_TRODO_API_HOST: 'http://collector.test', WXT_TRODO_SITE_ID: 'site' }), ...settings };
+  const config = { ...defaultSettings({ WXT_TRODO_API_HOST: 'http://collector.test', WXT_TRODO_SITE_ID: 'site' }), sendingSites: ['https://shop.test'], ...settings };
   const flusher = createFlusher({
     store,
     settings: () => config,

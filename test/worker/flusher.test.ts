@@ -17,7 +17,8 @@ const status = (code: number, body?: Json, retryAfter: string | null = null): Ht
 function setup(opts: { settings?: Partial<Settings>; store?: WorkerStore; random?: () => number; maxAgeMs?: number; clock?: ReturnType<typeof manualClock> } = {}) {
   const clock = opts.clock ?? manualClock();
   const store = opts.store ?? memoryWorkerStore();
-  const settings: Settings = { ...defaultSettings(), apiHost: 'https://collector.test/', siteId: 'site-1', batchSize: 3, ...opts.settings };
+  // A remote-looking host, so the site the records come from is enabled for sending.
+  const settings: Settings = { ...defaultSettings(), apiHost: 'https://collector.test/', siteId: 'site-1', sendingSites: ['https://shop.test'], batchSize: 3, ...opts.settings };
   const requests: { at: number; ids: string[]; request: HttpRequest }[] = [];
   const script: Reply[] = [];
   let inFlight = 0;
@@ -354,6 +355,69 @@ describe('createFlusher', () => {
     expect(f.requests).toHaveLength(1);
     expect(f.requests[0]!.request.headers['X-Trodo-Site-Id']).toBe('now-set');
     expect(f.states.at(-1)!.held).toBeUndefined();
+  });
+
+  it('holds a site not enabled for sending without blocking or reordering the others, and sends it in order once enabled', async () => {
+    const f = setup({ settings: { batchSize: 2 } });
+    const mail = { origin: 'https://mail.example' };
+    const a = await f.queue(1, mail);
+    const b = await f.queue(1);
+    const c = await f.queue(1, { origin: 'https://mail.example' });
+    const d = await f.queue(2);
+    await f.flusher.flush('manual');
+    // The held site's events are skipped, not a wall: the shop's go out in batches, in order.
+    expect(f.sentIds()).toEqual([ids([b[0]!, d[0]!]), ids([d[1]!])]);
+    expect(await f.record(a[0]!.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await f.store.stats()).toMatchObject({ queued: 2, sent: 3 });
+    f.settings.sendingSites = [...f.settings.sendingSites, 'https://mail.example'];
+    await f.flusher.flush('settings');
+    expect(f.sentIds().slice(2)).toEqual([ids([a[0]!, c[0]!])]);
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 5 });
+    // Exactly once: every id went out in one request only.
+    expect(new Set(f.sentIds().flat()).size).toBe(f.sentIds().flat().length);
+  });
+
+  it('stops sending a site switched off while its events were read ahead', async () => {
+    const f = setup({ settings: { batchSize: 1 } });
+    const first = deferred<HttpResult>();
+    f.script.push(first.promise);
+    const queued = await f.queue(3);
+    const flushing = f.flusher.flush('manual');
+    await settle();
+    expect(f.sentIds()).toEqual([[queued[0]!.id]]);
+    f.settings.sendingSites = []; // switched off while the first request is out
+    first.resolve(ok());
+    await flushing;
+    expect(f.sentIds()).toEqual([[queued[0]!.id]]);
+    expect(await f.store.stats()).toMatchObject({ queued: 2, sent: 1 });
+  });
+
+  it('drops held events past the maximum age, visibly, as it drops any other', async () => {
+    const f = setup({ maxAgeMs: 60_000 });
+    const old = await f.queue(2, { origin: 'https://mail.example', queuedAt: T0 - 60_001 });
+    const young = await f.queue(1, { origin: 'https://mail.example' });
+    await f.flusher.flush('manual');
+    expect(f.requests).toHaveLength(0);
+    for (const record of old) {
+      expect(await f.record(record.id)).toMatchObject({ status: 'dropped', reason: expect.stringMatching(/maximum age.*held: site not enabled for sending/) });
+    }
+    expect(await f.record(young[0]!.id)).toMatchObject({ status: 'queued' });
+    expect(await f.store.stats()).toMatchObject({ queued: 1, dropped: 2 });
+    // Checked again a minute later, not at every drain.
+    const later = await f.queue(1, { origin: 'https://mail.example', queuedAt: T0 - 60_001 });
+    await f.flusher.flush('manual');
+    expect(await f.record(later[0]!.id)).toMatchObject({ status: 'queued' });
+    f.clock.set(f.clock.now() + 60_000);
+    await f.flusher.flush('timer');
+    expect(await f.record(later[0]!.id)).toMatchObject({ status: 'dropped' });
+    expect(await f.record(young[0]!.id)).toMatchObject({ status: 'queued' });
+  });
+
+  it('sends every site to a collector on loopback', async () => {
+    const f = setup({ settings: { apiHost: 'http://127.0.0.1:4318', sendingSites: [] } });
+    await f.queue(2, { origin: 'https://mail.example' });
+    await f.flusher.flush('manual');
+    expect(f.requests).toHaveLength(1);
   });
 
   it('drops events queued longer ago than the maximum age, with the reason, and sends the rest', async () => {

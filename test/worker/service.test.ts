@@ -76,7 +76,8 @@ function setup(opts: { store?: WorkerStore; stored?: unknown; settings?: Partial
       requests.push((JSON.parse(request.body) as { events: WireEvent[] }).events.map((e) => e.event_id));
       return opts.reply?.(request) ?? { kind: 'response', status: 200, retryAfter: null, body: { success: true } };
     },
-    defaults: { ...defaultSettings(), siteId: 'site-1', ...opts.settings },
+    // Trodo's host (not loopback): the sites these tests send from are enabled for sending.
+    defaults: { ...defaultSettings(), siteId: 'site-1', sendingSites: ['https://shop.test', 'https://blog.test', 'https://ads.test'], ...opts.settings },
     readSettings: async () => opts.stored,
     writeSettings: async (settings) => void written.push(settings),
     extensionId: EXT_ID,
@@ -510,6 +511,39 @@ describe('createWorkerService: viewers', () => {
     expect(open.of('records')).toHaveLength(1);
     expect(open.of('status').length).toBeGreaterThan(0);
     expect(gone.attempts).toBe(before);
+  });
+
+  it('site-sending enables a held site with one command: its events go out, and switching it off holds new ones', async () => {
+    const s = setup({ settings: { sendingSites: [], batchSize: 2 } });
+    const viewer = await s.viewer();
+    const port = await s.bridge();
+    const held = events(2);
+    port.deliver({ type: 'events', events: held });
+    await settle();
+    await s.service.flush();
+    expect(s.requests).toEqual([]);
+    expect(port.acks.flat()).toEqual(idsOf(held)); // kept and acknowledged, only not sent
+    viewer.deliver({ type: 'site-sending', origin: 'https://shop.test', send: true });
+    await settle();
+    expect(s.written.at(-1)!.sendingSites).toEqual(['https://shop.test']);
+    expect(s.requests).toEqual([idsOf(held)]);
+    viewer.deliver({ type: 'site-sending', origin: 'https://shop.test', send: false });
+    await settle();
+    port.deliver({ type: 'events', events: events(2) });
+    await settle();
+    await s.service.flush();
+    expect(s.written.at(-1)!.sendingSites).toEqual([]);
+    expect(s.requests).toHaveLength(1);
+    expect(await s.store.stats()).toMatchObject({ queued: 2, sent: 2 });
+  });
+
+  it('rejects a site-sending command for something that is not an http(s) origin', async () => {
+    const s = setup();
+    const viewer = await s.viewer();
+    viewer.deliver({ type: 'site-sending', origin: 'chrome://settings', send: true });
+    await settle();
+    expect(s.written).toEqual([]);
+    expect(viewer.of<Extract<WorkerToViewer, { type: 'settings-rejected' }>>('settings-rejected')[0]!.errors.sendingSites).toMatch(/origins/);
   });
 
   it('flush command sends now, bypassing backoff', async () => {

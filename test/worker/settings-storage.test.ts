@@ -11,6 +11,8 @@ const settings: Settings = {
   captureEnabled: false,
   autoEvents: true,
   disabledSites: ['https://off.test'],
+  sendingSites: ['https://shop.test'],
+  buildSites: [],
   maxBackoffMs: 30_000,
   requestTimeoutMs: 5_000,
   maxQueueEvents: 500,

@@ -81,6 +81,19 @@ export function describeStoreContract(name: string, makeStore: () => WorkerStore
       expect(ids(await store.head(2))).toEqual(ids(list.slice(0, 2)));
     });
 
+    it('head with accept skips the origins it refuses, keeps the rest in order, and leaves the skipped queued', async () => {
+      const store = makeStore();
+      const list = records(8).map((r, i) => ({ ...r, origin: i % 2 ? 'https://held.test' : 'https://sent.test' }));
+      await store.ingest([...list].reverse());
+      const sent = list.filter((r) => r.origin === 'https://sent.test');
+      const accept = (origin: string) => origin === 'https://sent.test';
+      expect(ids(await store.head(10, accept))).toEqual(ids(sent));
+      // The limit counts accepted events only: held ones at the head do not crowd them out.
+      expect(ids(await store.head(2, accept))).toEqual(ids(sent.slice(0, 2)));
+      expect(ids(await store.head(10, (o) => !accept(o)))).toEqual(ids(list.filter((r) => !accept(r.origin))));
+      expect(await store.stats()).toMatchObject({ queued: 8 });
+    });
+
     it('head returns copies: changing them does not change the store', async () => {
       const store = makeStore();
       const [a] = records(1);
