@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { Collector } from '../../lib/collector/server';
+import { startCollector, type Collector } from '../../lib/collector/server';
 import { launchWithExtension } from '../../lib/demo/browser';
 import { expect, extensionOf, received, test, type Extension } from './fixtures';
 
@@ -12,13 +12,16 @@ import { expect, extensionOf, received, test, type Extension } from './fixtures'
  */
 const REMOTE = 'remote.test';
 
-async function withRemoteIngestion(collector: Collector, run: (extension: Extension) => Promise<void>) {
+async function withRemoteIngestion(run: (extension: Extension, collector: Collector) => Promise<void>) {
+  // The collector answers only loopback names in Host unless told another one is its own.
+  const collector = await startCollector({ port: 0, allowedHosts: [REMOTE] });
   const { context, extensionId } = await launchWithExtension({ args: [`--host-resolver-rules=MAP ${REMOTE} 127.0.0.1`] });
   try {
     const extension = extensionOf(context, extensionId);
-    await run(extension);
+    await run(extension, collector);
   } finally {
     await context.close();
+    await collector.close();
   }
 }
 
@@ -39,11 +42,11 @@ async function track(page: Page, name: string) {
   await page.evaluate((n) => window.Trodo!.track(n), name);
 }
 
-test('a site not enabled sends nothing while held; one click sends its events in order, once; switching it off holds new ones', async ({ collector, site }, testInfo) => {
+test('a site not enabled sends nothing while held; one click sends its events in order, once; switching it off holds new ones', async ({ site }, testInfo) => {
   test.setTimeout(150_000);
   const heldOrigin = site.url.replace('127.0.0.1', 'localhost');
   const markerOrigin = site.url;
-  await withRemoteIngestion(collector, async (extension) => {
+  await withRemoteIngestion(async (extension, collector) => {
     await extension.configure({
       apiHost: `http://${REMOTE}:${collector.port}`,
       siteId: 'e2e-site',
