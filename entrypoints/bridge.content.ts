@@ -1,6 +1,7 @@
+import { createPageSdk } from '@/lib/bridge/page-sdk';
 import { createRelay, type PortLike } from '@/lib/bridge/relay';
 import { openPrivateChannel, type PrivateChannel } from '@/lib/page-channel';
-import { BRIDGE_PORT } from '@/lib/protocol';
+import { BRIDGE_PORT, isViewerToBridge } from '@/lib/protocol';
 
 /**
  * The isolated-world half of the tracker: relays the page's events to the background
@@ -16,6 +17,13 @@ export default defineContentScript({
   main() {
     // The relay first: the tracker may post the moment the channel opens.
     let channel: PrivateChannel | undefined;
+    const debug = (message: string) => console.debug(`[Trodo QA bridge] ${message}`);
+    const pageSdk = createPageSdk({
+      scripts: () =>
+        [...document.scripts].map((s) => ({ src: s.src || null, text: s.src ? '' : (s.textContent ?? ''), siteId: s.getAttribute('site-id') })),
+      fetchText: async (url) => (await fetch(url, { cache: 'force-cache' })).text(),
+      debug,
+    });
     const relay = createRelay({
       connect: () => browser.runtime.connect({ name: BRIDGE_PORT }) as unknown as PortLike,
       alive: () => Boolean(browser.runtime?.id),
@@ -23,9 +31,14 @@ export default defineContentScript({
       now: Date.now,
       setTimer: (task, ms) => setTimeout(task, ms),
       clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-      debug: (message) => console.debug(`[Trodo QA bridge] ${message}`),
+      debug,
+      onSdk: pageSdk.noted,
     });
     channel = openPrivateChannel(window, 'bridge', relay.fromPage);
     relay.start();
+    // The viewer asks the tab's top frame what the page ships of Trodo's own SDK.
+    if (window === window.top) {
+      browser.runtime.onMessage.addListener((message) => (isViewerToBridge(message) ? pageSdk.info() : undefined));
+    }
   },
 });

@@ -9,6 +9,7 @@ import { FilterBar } from './FilterBar';
 import type { CurrentTab, ViewerHost } from './host';
 import { IdentityPanel } from './IdentityPanel';
 import { LintPanel } from './LintPanel';
+import { PageSdkBanner, usePageSdk } from './PageSdk';
 import { newestFirst } from './model';
 import { useWorker } from './use-worker';
 import { VirtualList } from './VirtualList';
@@ -19,6 +20,7 @@ type View = 'events' | 'lint' | 'identity';
 export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' | 'sidepanel' }) {
   const { model, send, now } = useWorker(host.connect);
   const tab = useCurrentTab(host);
+  const pageSdk = usePageSdk(host, tab?.id ?? null);
   const [filter, setFilter] = useState<Filter>(DEFAULT_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [view, setView] = useState<View>('events');
@@ -94,6 +96,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
           {state.nextAttemptAt ? ` — next attempt in ${Math.max(0, Math.ceil((state.nextAttemptAt - now) / 1000))} s` : ''}
         </p>
       )}
+      <PageSdkBanner info={pageSdk} settings={settings} send={send} />
       {paused && <p class="banner warn" data-testid="paused">Capture is paused: pages record nothing until you resume.</p>}
 
       <div class="sitebar">

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { VIEWER_PORT } from '../protocol';
+import { VIEWER_PORT, type PageSdkInfo, type ViewerToBridge } from '../protocol';
 import type { ViewerPort } from './connection';
 import type { ViewerHost } from './host';
 
@@ -39,6 +39,10 @@ export function browserHost(surface: 'popup' | 'sidepanel'): ViewerHost {
             if (windowId !== undefined) void sidePanel.open({ windowId }).then(() => window.close());
           }
         : undefined,
+    pageSdk: (tabId) =>
+      // No bridge in the tab (not a web page, or loaded before the extension): nothing to say.
+      (browser.tabs.sendMessage(tabId, { type: 'page-sdk' } satisfies ViewerToBridge, { frameId: 0 }) as Promise<PageSdkInfo | null | undefined>)
+        .then((info) => info ?? null, () => null),
     download(filename, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));
       const link = Object.assign(document.createElement('a'), { href: url, download: filename });

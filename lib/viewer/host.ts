@@ -1,3 +1,4 @@
+import type { PageSdkInfo } from '../protocol';
 import type { ViewerPort } from './connection';
 
 /** The tab a viewer belongs to: the popup's tab, or the side panel's active tab. */
@@ -16,4 +17,6 @@ export interface ViewerHost {
   /** Opens the side panel (popup only, and only where the browser has one). */
   openSidePanel?: () => void;
   download: (filename: string, text: string, type: string) => void;
+  /** What the tab's page ships of Trodo's own SDK (its top frame's bridge answers); null when unknown. */
+  pageSdk?: (tabId: number) => Promise<PageSdkInfo | null>;
 }
