@@ -171,9 +171,10 @@ export type WorkerToBridge =
 
 /**
  * How the extension treats a page that ships Trodo's own SDK. `stand-in`: the extension's
- * tracker is `window.Trodo` and the official SDK skips its start-up.
+ * tracker is `window.Trodo` and the official SDK skips its start-up. `observe`: the
+ * official SDK runs as shipped and the worker lists its requests (settings.observeSites).
  */
-export type SdkMode = 'stand-in';
+export type SdkMode = 'stand-in' | 'observe';
 
 /** What a tab's top-frame bridge knows of the page's own Trodo SDK (answer to `page-sdk`). */
 export interface PageSdkInfo {
@@ -193,6 +194,13 @@ export type ViewerToBridge = { type: 'page-sdk' };
 
 export function isViewerToBridge(value: unknown): value is ViewerToBridge {
   return isPlainObject(value) && value.type === 'page-sdk';
+}
+
+/** A viewer asks the worker (runtime.sendMessage) for the observed requests of a tab; answered with ObservedRequest[]. */
+export type ObservedQuery = { type: 'observed'; tabId: number };
+
+export function isObservedQuery(value: unknown): value is ObservedQuery {
+  return isPlainObject(value) && value.type === 'observed' && Number.isInteger(value.tabId);
 }
 
 // ── viewer ⇄ worker ───────────────────────────────────────────────────────────

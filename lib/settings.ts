@@ -23,6 +23,12 @@ export interface Settings {
   autoEvents: boolean;
   /** Origins where capture is switched off (per-site switch in the viewer and options). */
   disabledSites: string[];
+  /**
+   * Origins whose own Trodo SDK runs as shipped, observed rather than stood in for: the
+   * extension's tracker gives up `window.Trodo` there and captures nothing, and the
+   * viewer lists the requests the page's SDK makes to Trodo.
+   */
+  observeSites: string[];
   /** Longest wait between retries after 408, 5xx, timeouts and network errors. */
   maxBackoffMs: number;
   /** A request with no answer by then is aborted and retried. */
@@ -55,6 +61,7 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     captureEnabled: true,
     autoEvents: true,
     disabledSites: [],
+    observeSites: [],
     maxBackoffMs: 60_000,
     requestTimeoutMs: 10_000,
     maxQueueEvents: 10_000,
@@ -93,10 +100,12 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (typeof change[key] === 'boolean') next[key] = change[key];
     else errors[key] = 'This is on or off';
   }
-  if ('disabledSites' in change) {
-    const sites = Array.isArray(change.disabledSites) ? change.disabledSites.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;
-    if (sites && sites.length <= MAX_SITES && sites.every((s) => s !== null)) next.disabledSites = [...new Set(sites as string[])];
-    else errors.disabledSites = `List at most ${MAX_SITES} sites as http(s) origins, e.g. https://shop.example`;
+  for (const key of ['disabledSites', 'observeSites'] as const) {
+    if (!(key in change)) continue;
+    const raw = change[key];
+    const sites = Array.isArray(raw) ? raw.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;
+    if (sites && sites.length <= MAX_SITES && sites.every((s) => s !== null)) next[key] = [...new Set(sites as string[])];
+    else errors[key] = `List at most ${MAX_SITES} sites as http(s) origins, e.g. https://shop.example`;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings: next };
 }
@@ -114,9 +123,9 @@ export function loadSettings(defaults: Settings, stored: unknown): Settings {
 
 const MAX_SITES = 500;
 
-/** Whether capture runs for pages of `origin`. */
+/** Whether capture runs for pages of `origin` (not where the page's own SDK is observed). */
 export function captureOn(settings: Settings, origin: string): boolean {
-  return settings.captureEnabled && !settings.disabledSites.includes(origin);
+  return settings.captureEnabled && !settings.disabledSites.includes(origin) && !settings.observeSites.includes(origin);
 }
 
 function originOf(text: string): string | null {

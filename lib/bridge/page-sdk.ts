@@ -1,4 +1,4 @@
-import type { PageSdkInfo } from '../protocol';
+import type { PageSdkInfo, SdkMode } from '../protocol';
 
 /**
  * The npm version of each official SDK build we have checked, by the version its code
@@ -20,6 +20,8 @@ export interface PageSdkDeps {
   /** The text of a script the page loaded (normally from the HTTP cache); rejects when it cannot. */
   fetchText: (url: string) => Promise<string>;
   debug: (message: string) => void;
+  /** The mode in force for this page (settings.observeSites). */
+  mode: () => SdkMode;
 }
 
 /** Trodo's ingestion host in the SDK's code, and its self-declared version next to it. */
@@ -76,7 +78,7 @@ export function createPageSdk(deps: PageSdkDeps) {
         src: found?.src ?? null,
         // The official SDK prefers its script tag's attribute over init({ siteId }).
         siteId: found?.siteId || siteId,
-        mode: 'stand-in',
+        mode: deps.mode(),
       };
     },
   };

@@ -56,7 +56,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
   }
 
   const paused = settings ? !settings.captureEnabled : false;
-  const siteOff = settings && site ? !captureOn({ ...settings, captureEnabled: true }, site) : false;
+  const siteOff = settings && site ? !captureOn({ ...settings, captureEnabled: true, observeSites: [] }, site) : false;
 
   return (
     <main class={`viewer ${surface}`}>
@@ -96,7 +96,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
           {state.nextAttemptAt ? ` — next attempt in ${Math.max(0, Math.ceil((state.nextAttemptAt - now) / 1000))} s` : ''}
         </p>
       )}
-      <PageSdkBanner info={pageSdk} settings={settings} send={send} />
+      <PageSdkBanner info={pageSdk.info} requests={pageSdk.requests} site={site} settings={settings} send={send} />
       {paused && <p class="banner warn" data-testid="paused">Capture is paused: pages record nothing until you resume.</p>}
 
       <div class="sitebar">

@@ -1,4 +1,5 @@
 import type { PageSdkInfo } from '../protocol';
+import type { ObservedRequest } from '../worker/observed';
 import type { ViewerPort } from './connection';
 
 /** The tab a viewer belongs to: the popup's tab, or the side panel's active tab. */
@@ -19,4 +20,6 @@ export interface ViewerHost {
   download: (filename: string, text: string, type: string) => void;
   /** What the tab's page ships of Trodo's own SDK (its top frame's bridge answers); null when unknown. */
   pageSdk?: (tabId: number) => Promise<PageSdkInfo | null>;
+  /** The requests the tab's pages made to Trodo's host themselves (observe mode), oldest first. */
+  observed?: (tabId: number) => Promise<ObservedRequest[]>;
 }

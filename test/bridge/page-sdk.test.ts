@@ -17,6 +17,7 @@ function watch(scripts: PageScript[], files: Record<string, string>) {
       return files[url]!;
     },
     debug: (m) => debug.push(m),
+    mode: () => 'stand-in',
   });
   return { sdk, debug, fetched };
 }

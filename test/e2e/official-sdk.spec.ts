@@ -32,11 +32,16 @@ async function npmBundle(): Promise<string> {
  * turns itself off under automation (navigator.webdriver, "Headless" in the user agent):
  * this page, and only this page, looks like a person's browser.
  */
-async function officialPage(context: BrowserContext): Promise<{ page: Page; official: string[] }> {
+async function officialPage(context: BrowserContext, statuses: number[] = []): Promise<{ page: Page; official: string[] }> {
   const official: string[] = [];
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS' };
   await context.route(OFFICIAL_HOSTS, (route) => {
-    official.push(`${route.request().method()} ${route.request().url()}`);
-    return route.fulfill({ status: 200, headers: { 'access-control-allow-origin': '*' }, contentType: 'application/json', body: '{}' });
+    const request = route.request();
+    if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+    official.push(`${request.method()} ${request.url()}`);
+    // Trodo's answers in turn, from `statuses`, then 200.
+    const status = request.url().startsWith('https://sdkapi.trodo.ai/') ? (statuses.shift() ?? 200) : 200;
+    return route.fulfill({ status, headers: cors, contentType: 'application/json', body: status === 200 ? '{"success":true}' : '{"error":"test"}' });
   });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -126,6 +131,38 @@ test.describe('stand-in (default)', () => {
     // init({ autoEvents: true }) went to our tracker: its page view is there, once.
     expect(collector.events().filter((e) => e.event.event_name === 'page_view')).toHaveLength(1);
     expect(official, 'requests of the official SDK').toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('observe (per site)', () => {
+  test('the official SDK runs as shipped on an observed site; the viewer lists its requests to Trodo decoded, with status (one answered 500) and timing', async ({ collector, extension, site }) => {
+    await extension.configure({ observeSites: [site.url] });
+    // The switch registers the observe script at run time; wait until it is there.
+    await expect
+      .poll(async () => (await extension.worker()).evaluate(async () => (await (globalThis as any).chrome.scripting.getRegisteredContentScripts()).map((s: { id: string }) => s.id)))
+      .toEqual(['trodo-observe']);
+    const { page, official } = await officialPage(extension.context, [500]);
+    const errors: Error[] = [];
+    page.on('pageerror', (error) => errors.push(error));
+    await page.goto(`${site.url}/official-sdk/observe.html`);
+    // window.Trodo is the official SDK's own now, and it started.
+    await page.waitForFunction(() => typeof Object.getOwnPropertyDescriptor(window, 'Trodo')?.get !== 'function' && (window as any).Trodo?.initialized === true);
+    await page.evaluate(() => (window as any).Trodo.track('observed_signup', { plan: 'pro' }));
+    await expect.poll(() => official.filter((r) => r.startsWith('POST https://sdkapi.trodo.ai/')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+
+    const viewer = await extension.openPopup(page);
+    await expect(viewer.getByTestId('page-sdk-name')).toHaveText('trodo 2.0.0');
+    await expect(viewer.getByTestId('page-sdk-mode')).toContainText('observe');
+    await expect(viewer.getByTestId('observe-toggle').locator('input')).toBeChecked();
+    const rows = viewer.getByTestId('observed-request');
+    await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 20_000 }).toContain('event observed_signup');
+    const texts = await rows.allTextContents();
+    console.log(`observed: ${texts.length} requests\n${texts.join('\n')}`);
+    expect(texts.filter((t) => / → 500 in \d+ ms/.test(t))).toHaveLength(1);
+    expect(texts.some((t) => / → 200 in \d+ ms/.test(t))).toBe(true);
+    // The extension captured nothing of its own there.
+    expect(collector.events().filter((e) => e.event.event_name === 'observed_signup')).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

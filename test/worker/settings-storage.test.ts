@@ -11,6 +11,7 @@ const settings: Settings = {
   captureEnabled: false,
   autoEvents: true,
   disabledSites: ['https://off.test'],
+  observeSites: [],
   maxBackoffMs: 30_000,
   requestTimeoutMs: 5_000,
   maxQueueEvents: 500,
