@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PageSdkInfo, ViewerToWorker } from '../protocol';
 import type { Settings } from '../settings';
-import type { ObservedRequest } from '../worker/observed';
+import type { HistoryRecord } from '../history';
+import type { ObservedEvent, ObservedRequest } from '../worker/observed';
+import { lintEvent } from './lint';
 import type { ViewerHost } from './host';
 
 /** How often the viewer asks the tab again: the page's SDK may load after the viewer opened. */
@@ -106,9 +108,20 @@ function ObservedList({ requests }: { requests: ObservedRequest[] }) {
           <li key={r.id} data-testid="observed-request" class={bad ? 'bad' : undefined}>
             <code>{r.method} {r.path}</code> → <strong data-testid="observed-status">{outcome}</strong>
             {r.durationMs !== null ? ` in ${r.durationMs} ms` : ''} · <span data-testid="observed-decoded">{r.decoded.join('; ')}</span>
+            {(r.events ?? []).flatMap(lintObserved).map((warning) => (
+              <div class="muted" data-testid="observed-lint">
+                {warning}
+              </div>
+            ))}
           </li>
         );
       })}
     </ol>
   );
+}
+
+/** The same per-event lint as the extension's own events get (lib/viewer/lint.ts), on an event the page's SDK sent. */
+function lintObserved(event: ObservedEvent): string[] {
+  const record = { event: { kind: event.kind, name: event.name, properties: event.properties } } as unknown as HistoryRecord;
+  return lintEvent(record).map((w) => `${event.name}: ${w.message}`);
 }

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../json';
+import { isPlainObject, type JsonObject } from '../json';
 
 /** Trodo's ingestion host as the official SDK (trodo@2.0.0) has it built in. */
 export const OFFICIAL_API_URLS = ['https://sdkapi.trodo.ai/*'];
@@ -18,6 +18,15 @@ export interface ObservedRequest {
   error: string | null;
   /** The body decoded into the events and calls it carries, one line each. */
   decoded: string[];
+  /** The events in the body, as the viewer's lint reads them. */
+  events: ObservedEvent[];
+}
+
+/** An event in a request the page's own SDK sent (wire names: event_type, custom_properties). */
+export interface ObservedEvent {
+  name: string;
+  kind: 'custom' | 'auto';
+  properties: JsonObject;
 }
 
 /** The slices of webRequest details used here. */
@@ -61,9 +70,11 @@ export function createObservedLog(deps: { save?: (all: ObservedRequest[]) => voi
     started(details: RequestStart) {
       if (details.tabId < 0 || details.method === 'OPTIONS') return; // the extension's own worker, CORS preflights
       const url = new URL(details.url);
+      const text = bodyText(details.requestBody);
       byId.set(details.requestId, {
         id: details.requestId, tabId: details.tabId, method: details.method, url: details.url, path: url.pathname,
-        startedAt: details.timeStamp, status: null, durationMs: null, error: null, decoded: decodeBody(url.pathname, bodyText(details.requestBody)),
+        startedAt: details.timeStamp, status: null, durationMs: null, error: null,
+        decoded: decodeBody(url.pathname, text), events: bodyEvents(url.pathname, text),
       });
       const ofTab = [...byId.values()].filter((r) => r.tabId === details.tabId);
       for (const old of ofTab.slice(0, Math.max(0, ofTab.length - PER_TAB))) byId.delete(old.id);
@@ -99,8 +110,11 @@ export function decodeBody(path: string, text: string): string[] {
   } catch {
     return [`${path}: body is not JSON (${text.length} bytes)`];
   }
-  const event = (e: unknown) =>
-    isPlainObject(e) ? `event ${String(e.event_name)}${e.category ? ` [${String(e.category)}]` : ''}` : 'event (not an object)';
+  const event = (e: unknown) => {
+    if (!isPlainObject(e)) return 'event (not an object)';
+    const category = e.event_category ?? e.category;
+    return `event ${String(e.event_name)}${category ? ` [${String(category)}]` : ''}`;
+  };
   if (path === '/api/events/bulk' && isPlainObject(body) && Array.isArray(body.events)) return body.events.map(event);
   if (path === '/api/events') return [event(body)];
   if (path === '/api/sdk/track') {
@@ -112,4 +126,21 @@ export function decodeBody(path: string, text: string): string[] {
   const op = path.replace(/^\/api\/(sdk\/)?/, '');
   const detail = isPlainObject(body) ? Object.keys(body).join(', ') : '';
   return [detail ? `${op} (${detail})` : op];
+}
+
+/** The events of an /api/events or /api/events/bulk body. */
+export function bodyEvents(path: string, text: string): ObservedEvent[] {
+  if (path !== '/api/events' && path !== '/api/events/bulk') return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = path === '/api/events' ? [body] : isPlainObject(body) && Array.isArray(body.events) ? body.events : [];
+  return list.filter(isPlainObject).map((e) => ({
+    name: String(e.event_name),
+    kind: e.event_type === 'auto' ? 'auto' : 'custom',
+    properties: (isPlainObject(e.custom_properties) ? e.custom_properties : isPlainObject(e.properties) ? e.properties : {}) as JsonObject,
+  }));
 }

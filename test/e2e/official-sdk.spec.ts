@@ -32,13 +32,15 @@ async function npmBundle(): Promise<string> {
  * turns itself off under automation (navigator.webdriver, "Headless" in the user agent):
  * this page, and only this page, looks like a person's browser.
  */
-async function officialPage(context: BrowserContext, statuses: number[] = []): Promise<{ page: Page; official: string[] }> {
+async function officialPage(context: BrowserContext, statuses: number[] = []): Promise<{ page: Page; official: string[]; bodies: { path: string; body: string }[] }> {
   const official: string[] = [];
+  const bodies: { path: string; body: string }[] = [];
   const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS' };
   await context.route(OFFICIAL_HOSTS, (route) => {
     const request = route.request();
     if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
     official.push(`${request.method()} ${request.url()}`);
+    bodies.push({ path: new URL(request.url()).pathname, body: request.postData() ?? '' });
     // Trodo's answers in turn, from `statuses`, then 200.
     const status = request.url().startsWith('https://sdkapi.trodo.ai/') ? (statuses.shift() ?? 200) : 200;
     return route.fulfill({ status, headers: cors, contentType: 'application/json', body: status === 200 ? '{"success":true}' : '{"error":"test"}' });
@@ -51,7 +53,7 @@ async function officialPage(context: BrowserContext, statuses: number[] = []): P
   const bundle = await npmBundle();
   await page.route('**/trodo-umd.js', (route) => route.fulfill({ contentType: 'text/javascript', body: umd }));
   await page.route('**/official-npm.bundle.js', (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
-  return { page, official };
+  return { page, official, bodies };
 }
 
 /** Each named event reached the collector exactly once. */
@@ -142,13 +144,16 @@ test.describe('observe (per site)', () => {
     await expect
       .poll(async () => (await extension.worker()).evaluate(async () => (await (globalThis as any).chrome.scripting.getRegisteredContentScripts()).map((s: { id: string }) => s.id)))
       .toEqual(['trodo-observe']);
-    const { page, official } = await officialPage(extension.context, [500]);
+    const { page, official, bodies } = await officialPage(extension.context, [500]);
     const errors: Error[] = [];
     page.on('pageerror', (error) => errors.push(error));
     await page.goto(`${site.url}/official-sdk/observe.html`);
     // window.Trodo is the official SDK's own now, and it started.
     await page.waitForFunction(() => typeof Object.getOwnPropertyDescriptor(window, 'Trodo')?.get !== 'function' && (window as any).Trodo?.initialized === true);
-    await page.evaluate(() => (window as any).Trodo.track('observed_signup', { plan: 'pro' }));
+    await page.evaluate(() => {
+      (window as any).Trodo.track('observed_signup', { plan: 'pro' });
+      (window as any).Trodo.track('Clicked');
+    });
     await expect.poll(() => official.filter((r) => r.startsWith('POST https://sdkapi.trodo.ai/')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
 
     const viewer = await extension.openPopup(page);
@@ -157,8 +162,13 @@ test.describe('observe (per site)', () => {
     await expect(viewer.getByTestId('observe-toggle').locator('input')).toBeChecked();
     const rows = viewer.getByTestId('observed-request');
     await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 20_000 }).toContain('event observed_signup');
+    await expect.poll(async () => (await rows.allTextContents()).join('\n')).toContain('event Clicked');
+    // The same lint as the extension's own events get.
+    await expect(viewer.getByTestId('observed-lint').filter({ hasText: '"Clicked" is too generic' })).toHaveCount(1);
     const texts = await rows.allTextContents();
     console.log(`observed: ${texts.length} requests\n${texts.join('\n')}`);
+    // What the official SDK sent, for comparing with what the extension sends (README, "Differences from the official SDK").
+    if (process.env.OFFICIAL_BODIES) console.log(JSON.stringify(bodies, null, 1));
     expect(texts.filter((t) => / → 500 in \d+ ms/.test(t))).toHaveLength(1);
     expect(texts.some((t) => / → 200 in \d+ ms/.test(t))).toBe(true);
     // The extension captured nothing of its own there.

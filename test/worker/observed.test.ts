@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createObservedLog, decodeBody } from '../../lib/worker/observed';
+import { bodyEvents, createObservedLog, decodeBody } from '../../lib/worker/observed';
 
 const bytes = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
 
@@ -10,6 +10,16 @@ describe('decodeBody', () => {
     expect(decodeBody('/api/sdk/track', JSON.stringify({ sessionData: { session_id: 's1', duration: 4, pages_viewed: 1 } }))).toEqual(['session s1, 4 s, 1 pages']);
     expect(decodeBody('/api/sdk/people/set', JSON.stringify({ properties: {}, distinct_id: 'd' }))).toEqual(['people/set (properties, distinct_id)']);
     expect(decodeBody('/api/events', 'not json')).toEqual(['/api/events: body is not JSON (8 bytes)']);
+  });
+});
+
+describe('bodyEvents', () => {
+  it('reads the official wire names (event_type, custom_properties) for the viewer\'s lint', () => {
+    expect(bodyEvents('/api/events', JSON.stringify({ event_name: 'Signup', event_type: 'custom', custom_properties: { plan: 'pro' } }))).toEqual([
+      { name: 'Signup', kind: 'custom', properties: { plan: 'pro' } },
+    ]);
+    expect(bodyEvents('/api/events/bulk', JSON.stringify({ events: [{ event_name: 'page_view', event_type: 'auto' }] }))).toEqual([{ name: 'page_view', kind: 'auto', properties: {} }]);
+    expect(bodyEvents('/api/sdk/track', '{}')).toEqual([]);
   });
 });
 
