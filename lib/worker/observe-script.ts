@@ -13,13 +13,13 @@ export interface ScriptingLike {
 /**
  * Content-script match lists in the manifest are fixed at build time, so the per-site
  * observe switch registers a small MAIN-world script (entrypoints/observe.content.ts) for
- * those sites at run time. Match patterns carry no port: a host's every port matches.
+ * those sites at run time, one match pattern per origin (port included).
  */
 export async function syncObserveScript(scripting: ScriptingLike, sites: string[]): Promise<void> {
   const ids = [OBSERVE_SCRIPT_ID];
   if ((await scripting.getRegisteredContentScripts({ ids })).length) await scripting.unregisterContentScripts({ ids });
   if (!sites.length) return;
-  const matches = [...new Set(sites.map((origin) => { const url = new URL(origin); return `${url.protocol}//${url.hostname}/*`; }))];
+  const matches = sites.map((origin) => `${origin}/*`);
   await scripting.registerContentScripts([
     { id: OBSERVE_SCRIPT_ID, matches, js: ['content-scripts/observe.js'], world: 'MAIN', runAt: 'document_start', allFrames: true, persistAcrossSessions: true },
   ]);
