@@ -15,12 +15,12 @@ const KiB = 1024;
 
 export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
   [TRACKER_CHUNK]: 12 * KiB, // goal; measured 10.8 KiB with auto-capture
-  'content-scripts/bridge.js': 7 * KiB, // measured 5.9 KiB
+  'content-scripts/bridge.js': 7.5 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18)
   // Registered at run time for observe sites only (lib/worker/observe-script.ts).
   'content-scripts/observe.js': 0.5 * KiB,
-  'background.js': 15 * KiB, // measured 12.8 KiB (chunked store, fault matrix)
+  'background.js': 16.5 * KiB, // measured 12.8 KiB (chunked store, fault matrix); 15.5 KiB with observe mode's request log (issue 18)
   'chunks/viewer.js': 12 * KiB, // measured 10.1 KiB (Preact and the shared viewer code)
-  'chunks/Viewer.js': 8 * KiB, // measured 6.8 KiB (the popup and side panel UI)
+  'chunks/Viewer.js': 9 * KiB, // measured 6.8 KiB (the popup and side panel UI); 8.3 KiB with the page-SDK banner and observed requests (issue 18)
   'chunks/popup.js': 0.5 * KiB,
   'chunks/sidepanel.js': 0.5 * KiB,
   'chunks/options.js': 2 * KiB, // measured 1.6 KiB
