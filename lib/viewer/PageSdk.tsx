@@ -73,7 +73,12 @@ export function PageSdkBanner({ info, requests, site, settings, send }: BannerPr
           Observe the page’s own SDK on <strong>{new URL(site).host}</strong> instead of standing in (takes effect when the page reloads)
         </label>
       )}
-      {info.siteId && (
+      {info.siteId && info.mode === 'observe' && (
+        <p data-testid="page-sdk-site">
+          The page’s SDK sends with its own site id <code>{info.siteId}</code>; the extension sends nothing here.
+        </p>
+      )}
+      {info.siteId && info.mode === 'stand-in' && (
         <p data-testid="page-sdk-site">
           The page gives site id <code>{info.siteId}</code>;{' '}
           {own ? (

@@ -160,6 +160,7 @@ test.describe('observe (per site)', () => {
     await expect(viewer.getByTestId('page-sdk-name')).toHaveText('trodo 2.0.0');
     await expect(viewer.getByTestId('page-sdk-mode')).toContainText('observe');
     await expect(viewer.getByTestId('observe-toggle').locator('input')).toBeChecked();
+    await expect(viewer.getByTestId('page-sdk-site')).toContainText('its own site id observed-site');
     const rows = viewer.getByTestId('observed-request');
     await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 20_000 }).toContain('event observed_signup');
     await expect.poll(async () => (await rows.allTextContents()).join('\n')).toContain('event Clicked');
