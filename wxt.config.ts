@@ -26,7 +26,9 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Trodo QA',
     description: 'Puts a Trodo tracker into pages under test, delivers every event durably and shows what became of it.',
-    permissions: ['storage', 'alarms'],
+    // scripting: the per-site observe switch registers a content script at run time;
+    // webRequest: what a page's own Trodo SDK sends on those sites (see the README).
+    permissions: ['storage', 'alarms', 'scripting', 'webRequest'],
     // The tracker runs on every site by default; the worker posts only to the configured
     // ingestion host. Loopback is listed so the local collector works without a prompt;
     // any other host is granted when the options page saves it.

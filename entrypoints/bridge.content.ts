@@ -1,6 +1,8 @@
+import { createPageSdk } from '@/lib/bridge/page-sdk';
 import { createRelay, type PortLike } from '@/lib/bridge/relay';
 import { openPrivateChannel, type PrivateChannel } from '@/lib/page-channel';
-import { BRIDGE_PORT } from '@/lib/protocol';
+import { BRIDGE_PORT, isViewerToBridge, type SdkMode } from '@/lib/protocol';
+import { SETTINGS_KEY } from '@/lib/settings';
 
 /**
  * The isolated-world half of the tracker: relays the page's events to the background
@@ -16,6 +18,15 @@ export default defineContentScript({
   main() {
     // The relay first: the tracker may post the moment the channel opens.
     let channel: PrivateChannel | undefined;
+    const debug = (message: string) => console.debug(`[Trodo QA bridge] ${message}`);
+    let mode: SdkMode = 'stand-in';
+    const pageSdk = createPageSdk({
+      mode: () => mode,
+      scripts: () =>
+        [...document.scripts].map((s) => ({ src: s.src || null, text: s.src ? '' : (s.textContent ?? ''), siteId: s.getAttribute('site-id') })),
+      fetchText: async (url) => (await fetch(url, { cache: 'force-cache' })).text(),
+      debug,
+    });
     const relay = createRelay({
       connect: () => browser.runtime.connect({ name: BRIDGE_PORT }) as unknown as PortLike,
       alive: () => Boolean(browser.runtime?.id),
@@ -23,9 +34,22 @@ export default defineContentScript({
       now: Date.now,
       setTimer: (task, ms) => setTimeout(task, ms),
       clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-      debug: (message) => console.debug(`[Trodo QA bridge] ${message}`),
+      debug,
+      onSdk: pageSdk.noted,
     });
     channel = openPrivateChannel(window, 'bridge', relay.fromPage);
     relay.start();
+    // The viewer asks the tab's top frame what the page ships of Trodo's own SDK.
+    if (window === window.top) {
+      // On observe sites the official SDK never asks for our tracker: look once the page has loaded.
+      void browser.storage.local.get(SETTINGS_KEY).then((got) => {
+        const sites = (got[SETTINGS_KEY] as { observeSites?: unknown } | undefined)?.observeSites;
+        if (!Array.isArray(sites) || !sites.includes(location.origin)) return;
+        mode = 'observe';
+        if (document.readyState === 'complete') pageSdk.noted('');
+        else addEventListener('load', () => pageSdk.noted(''), { once: true });
+      });
+      browser.runtime.onMessage.addListener((message) => (isViewerToBridge(message) ? pageSdk.info() : undefined));
+    }
   },
 });

@@ -22,7 +22,12 @@ import { isCallOp } from './wire-calls';
 export type PageMessage =
   /** The tracker has started and wants the bridge's `ready`. */
   | { t: 'hello' }
-  | { t: 'events'; events: TrodoEvent[] };
+  | { t: 'events'; events: TrodoEvent[] }
+  /**
+   * The page asked for `Trodo.initialized` (as Trodo's own SDK does before starting) or
+   * named its site id (`init({ siteId })`, `Trodo.siteId = …`); `site` is that id, if any.
+   */
+  | { t: 'sdk'; site?: string };
 
 export type BridgeMessage =
   /**
@@ -68,7 +73,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
  */
 export function parsePageMessage(
   detail: unknown,
-): Parsed<{ t: 'hello' } | { t: 'events'; events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
+): Parsed<{ t: 'hello' } | { t: 'sdk'; site: string } | { t: 'events'; events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
   if (typeof detail !== 'string') return { ok: false, error: 'detail is not a string' };
   if (detail.length > CAPS.messageBytes) return { ok: false, error: `message of ${detail.length} bytes is over ${CAPS.messageBytes}` };
   let message: unknown;
@@ -79,6 +84,11 @@ export function parsePageMessage(
   }
   if (!isPlainObject(message)) return { ok: false, error: 'message is not an object' };
   if (message.t === 'hello') return { ok: true, value: { t: 'hello' } };
+  if (message.t === 'sdk') {
+    const site = message.site ?? '';
+    if (typeof site !== 'string' || site.length > CAPS.idLength) return { ok: false, error: 'sdk.site is not a short string' };
+    return { ok: true, value: { t: 'sdk', site } };
+  }
   if (message.t !== 'events' || !Array.isArray(message.events)) return { ok: false, error: 'unknown message type' };
   if (message.events.length > CAPS.eventsPerMessage) {
     return { ok: false, error: `${message.events.length} events in one message; at most ${CAPS.eventsPerMessage}` };
@@ -157,6 +167,42 @@ export type WorkerToBridge =
   | { type: 'config'; capture: boolean; autoEvents: boolean }
   /** Trodo's answer to an identify call from this origin; the bridge passes it to the page. */
   | { type: 'merge'; identifyId: string; distinctId: string };
+
+// ── viewer ⇄ bridge ───────────────────────────────────────────────────────────
+
+/**
+ * How the extension treats a page that ships Trodo's own SDK. `stand-in`: the extension's
+ * tracker is `window.Trodo` and the official SDK skips its start-up. `observe`: the
+ * official SDK runs as shipped and the worker lists its requests (settings.observeSites).
+ */
+export type SdkMode = 'stand-in' | 'observe';
+
+/** What a tab's top-frame bridge knows of the page's own Trodo SDK (answer to `page-sdk`). */
+export interface PageSdkInfo {
+  /** The npm version of the official SDK the page loads ('2.0.0'), or null if not recognised. */
+  version: string | null;
+  /** The version the SDK's code names itself ('v0.11.24'); null when no Trodo SDK was found. */
+  build: string | null;
+  /** The script it came from (a bundle, for the npm package). */
+  src: string | null;
+  /** The site id the page gives (script `site-id` attribute, `init({ siteId })`), or null. */
+  siteId: string | null;
+  mode: SdkMode;
+}
+
+/** Sent by a viewer to a tab's top frame with `tabs.sendMessage`; answered with `PageSdkInfo | null`. */
+export type ViewerToBridge = { type: 'page-sdk' };
+
+export function isViewerToBridge(value: unknown): value is ViewerToBridge {
+  return isPlainObject(value) && value.type === 'page-sdk';
+}
+
+/** A viewer asks the worker (runtime.sendMessage) for the observed requests of a tab; answered with ObservedRequest[]. */
+export type ObservedQuery = { type: 'observed'; tabId: number };
+
+export function isObservedQuery(value: unknown): value is ObservedQuery {
+  return isPlainObject(value) && value.type === 'observed' && Number.isInteger(value.tabId);
+}
 
 // ── viewer ⇄ worker ───────────────────────────────────────────────────────────
 

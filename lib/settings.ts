@@ -34,6 +34,12 @@ export interface Settings {
    * sites send. Fixed at build time: a change or a stored value is ignored.
    */
   buildSites: string[];
+  /**
+   * Origins whose own Trodo SDK runs as shipped, observed rather than stood in for: the
+   * extension's tracker gives up `window.Trodo` there and captures nothing, and the
+   * viewer lists the requests the page's SDK makes to Trodo.
+   */
+  observeSites: string[];
   /** Longest wait between retries after 408, 5xx, timeouts and network errors. */
   maxBackoffMs: number;
   /** A request with no answer by then is aborted and retried. */
@@ -68,6 +74,7 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     disabledSites: [],
     sendingSites: [],
     buildSites: parseSiteList(env.WXT_TRODO_SITES),
+    observeSites: [],
     maxBackoffMs: 60_000,
     requestTimeoutMs: 10_000,
     maxQueueEvents: 10_000,
@@ -106,7 +113,7 @@ export function checkSettings(current: Settings, change: unknown): SettingsCheck
     if (typeof change[key] === 'boolean') next[key] = change[key];
     else errors[key] = 'This is on or off';
   }
-  for (const key of ['disabledSites', 'sendingSites'] as const) {
+  for (const key of ['disabledSites', 'sendingSites', 'observeSites'] as const) {
     if (!(key in change)) continue;
     const raw = change[key];
     const sites = Array.isArray(raw) ? raw.map((s) => (typeof s === 'string' ? originOf(s.trim()) : null)) : null;
@@ -134,9 +141,9 @@ export function parseSiteList(text: string | undefined): string[] {
   return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** Whether capture runs for pages of `origin`. */
+/** Whether capture runs for pages of `origin` (not where the page's own SDK is observed). */
 export function captureOn(settings: Settings, origin: string): boolean {
-  return settings.captureEnabled && !settings.disabledSites.includes(origin);
+  return settings.captureEnabled && !settings.disabledSites.includes(origin) && !settings.observeSites.includes(origin);
 }
 
 function originOf(text: string): string | null {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOUNDS, DEFAULT_API_HOST, captureOn, checkSettings, defaultSettings, loadSettings, type Settings } from '../lib/settings';
 
-const base: Settings = { apiHost: 'https://sdkapi.trodo.ai', siteId: 'site', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 };
+const base: Settings = { apiHost: 'https://sdkapi.trodo.ai', siteId: 'site', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], observeSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 };
 
 function errorsOf(change: unknown, current: Settings = base) {
   const check = checkSettings(current, change);
@@ -17,7 +17,7 @@ function settingsOf(change: unknown, current: Settings = base) {
 
 describe('defaultSettings', () => {
   it('uses the Trodo API and no site id without build-time variables', () => {
-    expect(defaultSettings()).toEqual({ apiHost: DEFAULT_API_HOST, siteId: '', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 });
+    expect(defaultSettings()).toEqual({ apiHost: DEFAULT_API_HOST, siteId: '', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], observeSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 });
     expect(DEFAULT_API_HOST).toBe('https://sdkapi.trodo.ai');
   });
 
@@ -181,5 +181,15 @@ describe('captureOn', () => {
     expect(captureOn(settings, 'https://shop.test')).toBe(true);
     expect(captureOn(settings, 'https://off.test')).toBe(false);
     expect(captureOn({ ...settings, captureEnabled: false }, 'https://shop.test')).toBe(false);
+  });
+});
+
+describe('observeSites', () => {
+  it('takes origins like disabledSites, and capture is off where the page\'s own SDK is observed', () => {
+    const { settings } = checkSettings(base, { observeSites: ['https://shop.example/path', ' http://127.0.0.1:8080 '] }) as { settings: Settings };
+    expect(settings.observeSites).toEqual(['https://shop.example', 'http://127.0.0.1:8080']);
+    expect(captureOn(settings, 'https://shop.example')).toBe(false);
+    expect(captureOn(settings, 'https://other.example')).toBe(true);
+    expect(checkSettings(base, { observeSites: ['not a url'] }).ok).toBe(false);
   });
 });

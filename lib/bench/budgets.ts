@@ -15,15 +15,18 @@ const KiB = 1024;
 
 export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
   [TRACKER_CHUNK]: 12 * KiB, // goal; measured 10.8 KiB with auto-capture
-  'content-scripts/bridge.js': 7 * KiB, // measured 5.9 KiB
+  'content-scripts/bridge.js': 7.5 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18)
+  // Registered at run time for observe sites only (lib/worker/observe-script.ts).
+  'content-scripts/observe.js': 0.5 * KiB,
   // Raised from 15 KiB for the tracking plan (issue 12), which by design is checked in the
   // worker: @cfworker/json-schema (6.4 KiB gzip alone; a validator that generates no code, as
   // MV3 requires), the plan's own schema, loader, checks and Segment import; per-site sending
-  // (issue 20) added 0.7 KiB.
-  'background.js': 29.5 * KiB, // measured 25.2 KiB with the plan (12.8 KiB before it), +0.7 KiB for per-site sending
+  // (issue 20) added 0.7 KiB, observe mode's request log (issue 18) about 1 KiB.
+  'background.js': 30 * KiB, // measured 12.8 KiB before the plan; 27.7 KiB with the plan, per-site sending and observe mode
   'chunks/viewer.js': 12 * KiB, // measured 10.1 KiB (Preact and the shared viewer code)
-  // Raised from 8 KiB for the Plan tab, coverage, the draft-plan inference and the QA report (issue 12).
-  'chunks/Viewer.js': 12 * KiB, // measured 10.3 KiB (the popup and side panel UI)
+  // Raised from 8 KiB for the Plan tab, coverage, the draft-plan inference and the QA report
+  // (issue 12), the sending line (issue 20) and the page-SDK banner and observed requests (issue 18).
+  'chunks/Viewer.js': 13 * KiB, // measured 12.3 KiB
   'chunks/popup.js': 0.5 * KiB,
   'chunks/sidepanel.js': 0.5 * KiB,
   'chunks/options.js': 3 * KiB, // measured 2.4 KiB with plan loading (file, paste, URL); 1.6 KiB before

@@ -20,6 +20,8 @@ export interface RelayDeps {
   setTimer: (task: () => void, ms: number) => unknown;
   clearTimer: (handle: unknown) => void;
   debug: (message: string) => void;
+  /** The page asked for `Trodo.initialized` or named its site id (see PageMessage `sdk`). */
+  onSdk?: (site: string) => void;
 }
 
 /** Unacknowledged events older than this are sent again. */
@@ -184,6 +186,7 @@ export function createRelay(deps: RelayDeps) {
         return;
       }
       if (dead) return; // the events stay in the page outbox for the next load
+      if (parsed.value.t === 'sdk') return deps.onSdk?.(parsed.value.site);
       if (parsed.value.t === 'hello') {
         if (config) toPage({ t: 'ready', ...config });
         else ensurePort();

@@ -46,7 +46,8 @@ export interface SessionData {
 
 /** The identity, session, profile, group and consent part of `window.Trodo` (official names). */
 export interface TrodoApi extends Groups {
-  readonly siteId: string;
+  /** Settable, as trodo@2.0.0's npm `init({ siteId })` does (a getter alone would throw in its strict code). */
+  siteId: string;
   init(options?: InitOptions): Promise<void>;
   identify(identifyId: string): Promise<Result>;
   reset(): Promise<Result>;
@@ -76,6 +77,10 @@ export interface ApiDeps {
   /** Tells the origin's other tabs about a changed state, and hears theirs. */
   share?: { post(state: Identity): void; listen(receive: (state: unknown) => void): void };
   later?: (task: () => void, ms: number) => void;
+  /** The page named its site id: tell the bridge (lib/bridge/page-sdk.ts). */
+  seen: (siteId?: string) => void;
+  /** Applies init()'s auto-event options (lib/tracker/auto/config.ts). */
+  configure?: (options: InitOptions) => void;
 }
 
 /** How long a call's promise waits for the worker's ack before resolving with `queued: true`. */
@@ -211,9 +216,14 @@ export function createApi(deps: ApiDeps) {
     get siteId() {
       return options.siteId ?? '';
     },
+    set siteId(id: string) {
+      if (typeof id == 'string') options.siteId = id;
+      deps.seen(options.siteId);
+    },
     init(given?: InitOptions) {
       // The extension's settings supply the site id that is sent; these are kept for the page.
-      if (isPlainObject(given)) options = { ...given };
+      if (isPlainObject(given)) deps.configure?.((options = { ...given }));
+      deps.seen(options.siteId);
       return deps.ready();
     },
     identify(identifyId: string) {

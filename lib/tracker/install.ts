@@ -49,7 +49,7 @@ export function installTracker(win: Window & typeof globalThis): void {
     configurable: true,
     enumerable: true,
     get: () => tracker.api,
-    set: () => debug('window.Trodo is provided by the Trodo QA extension; the page assignment was ignored'),
+    set: () => debug('page assignment to window.Trodo ignored'),
   });
   channel.post('{"t":"hello"}');
 }

@@ -93,6 +93,8 @@ export function createTracker(deps: TrackerDeps) {
     save: (state) => outbox.saveIdentity(state),
     ready: () => loaded,
     capture: () => capture,
+    seen,
+    configure: autoConfig.init,
   });
 
   // An async function, not .then/.catch: `await` on the engine's own promise never calls the
@@ -306,26 +308,25 @@ export function createTracker(deps: TrackerDeps) {
     }
   }
 
+  /** Tells the bridge the page's own SDK looked for us, or the page named its site id (lib/bridge/page-sdk.ts). */
+  function seen(site?: string) {
+    deps.post(deps.stringify({ t: 'sdk', site }));
+    return true;
+  }
+
   const api = {
     version: VERSION,
+    // trodo@2.0.0 skips its whole start-up (IP lookup, own session, auto-capture, requests)
+    // when this is true, so this tracker stands in for it; its asking is how we know it is there.
+    get initialized() {
+      return seen();
+    },
     track,
     trackEvent: track,
-    init: (options?: InitOptions) => {
-      try {
-        if (isPlainObject(options)) autoConfig.init(options);
-      } catch (error) {
-        deps.debug(`init options ignored: ${String(error)}`);
-      }
-      return loaded;
-    },
     ready: () => loaded,
     ...autoConfig.api,
   };
-  // The identity, profile, group and consent methods (api.ts); its getters stay getters.
-  // init stays this module's, and also hands its options to api.ts (siteId).
-  const { init: keepOptions, ...methods } = Object.getOwnPropertyDescriptors(ext.api);
-  Object.defineProperties(api, methods);
-  const baseInit = api.init as (options?: unknown) => Promise<void>;
-  api.init = (options?: unknown) => (void keepOptions!.value!(options as never), baseInit(options));
+  // init, identity, profile, group and consent methods (api.ts); its getters stay getters.
+  Object.defineProperties(api, Object.getOwnPropertyDescriptors(ext.api));
   return { api: api as typeof api & TrackerApi, receive, unacked };
 }

@@ -16,6 +16,7 @@ import { heldWhy, newestFirst, viewStatus } from './model';
 import { PlanPanel } from './PlanPanel';
 import { qaReport } from './report';
 import { SendingStatus } from './SendingStatus';
+import { PageSdkBanner, usePageSdk } from './PageSdk';
 import { useWorker } from './use-worker';
 import { VirtualList } from './VirtualList';
 
@@ -25,6 +26,7 @@ type View = 'events' | 'plan' | 'lint' | 'identity';
 export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' | 'sidepanel' }) {
   const { model, send, now } = useWorker(host.connect);
   const tab = useCurrentTab(host);
+  const pageSdk = usePageSdk(host, tab?.id ?? null);
   const [filter, setFilter] = useState<Filter>(DEFAULT_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [view, setView] = useState<View>('events');
@@ -78,7 +80,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
   }
 
   const paused = settings ? !settings.captureEnabled : false;
-  const siteOff = settings && site ? !captureOn({ ...settings, captureEnabled: true }, site) : false;
+  const siteOff = settings && site ? !captureOn({ ...settings, captureEnabled: true, observeSites: [] }, site) : false;
 
   return (
     <main class={`viewer ${surface}`}>
@@ -123,6 +125,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
         </p>
       )}
       {host.access && <AccessBanner access={host.access} site={site} apiHost={settings?.apiHost ?? null} />}
+      <PageSdkBanner info={pageSdk.info} requests={pageSdk.requests} site={site} settings={settings} send={send} />
       {paused && <p class="banner warn" data-testid="paused">Capture is paused: pages record nothing until you resume.</p>}
       {site && settings && <SendingStatus settings={settings} site={site} held={siteHeld} send={send} />}
 

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
-import { VIEWER_PORT } from '../protocol';
+import { VIEWER_PORT, type ObservedQuery, type PageSdkInfo, type ViewerToBridge } from '../protocol';
+import type { ObservedRequest } from '../worker/observed';
 import type { ViewerPort } from './connection';
 import type { ViewerHost } from './host';
 
@@ -44,6 +45,12 @@ export function browserHost(surface: 'popup' | 'sidepanel'): ViewerHost {
       request: (patterns) => browser.permissions.request({ origins: patterns }),
     },
     about: () => ({ browser: navigator.userAgent, extensionVersion: browser.runtime.getManifest().version }),
+    pageSdk: (tabId) =>
+      // No bridge in the tab (not a web page, or loaded before the extension): nothing to say.
+      (browser.tabs.sendMessage(tabId, { type: 'page-sdk' } satisfies ViewerToBridge, { frameId: 0 }) as Promise<PageSdkInfo | null | undefined>)
+        .then((info) => info ?? null, () => null),
+    observed: (tabId) =>
+      (browser.runtime.sendMessage({ type: 'observed', tabId } satisfies ObservedQuery) as Promise<ObservedRequest[] | undefined>).then((list) => list ?? [], () => []),
     download(filename, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));
       const link = Object.assign(document.createElement('a'), { href: url, download: filename });

@@ -1,4 +1,6 @@
 import type { SiteAccess } from './access';
+import type { PageSdkInfo } from '../protocol';
+import type { ObservedRequest } from '../worker/observed';
 import type { ViewerPort } from './connection';
 
 /** The tab a viewer belongs to: the popup's tab, or the side panel's active tab. */
@@ -21,4 +23,8 @@ export interface ViewerHost {
   access?: SiteAccess;
   /** The browser and this extension's version, for QA reports. */
   about: () => { browser: string; extensionVersion: string };
+  /** What the tab's page ships of Trodo's own SDK (its top frame's bridge answers); null when unknown. */
+  pageSdk?: (tabId: number) => Promise<PageSdkInfo | null>;
+  /** The requests the tab's pages made to Trodo's host themselves (observe mode), oldest first. */
+  observed?: (tabId: number) => Promise<ObservedRequest[]>;
 }

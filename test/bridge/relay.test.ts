@@ -33,7 +33,7 @@ class FakePort implements PortLike {
   }
 }
 
-function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean } = {}) {
+function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean; onSdk?: (site: string) => void } = {}) {
   const clock = manualClock();
   const ports: FakePort[] = [];
   const toPage: BridgeMessage[] = [];
@@ -53,6 +53,7 @@ function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean } = 
     setTimer: clock.setTimer,
     clearTimer: clock.clearTimer,
     debug: (m) => debug.push(m),
+    onSdk: opts.onSdk,
   });
   return {
     relay,
@@ -377,5 +378,18 @@ describe('createRelay', () => {
     r.send(newer); // before the reconnect timer fires
     expect(r.connects()).toBe(2);
     expect(r.port().sentIds()).toEqual([...older, ...newer].map((e) => e.id));
+  });
+});
+
+describe('relay: the page names its own SDK', () => {
+  it('hands sdk notes to onSdk, sends nothing to the worker for them, and ignores malformed ones', () => {
+    const sites: string[] = [];
+    const { relay, ports } = setup({ onSdk: (site) => sites.push(site) });
+    relay.start();
+    relay.fromPage('{"t":"sdk"}');
+    relay.fromPage('{"t":"sdk","site":"page-site"}');
+    relay.fromPage('{"t":"sdk","site":{}}');
+    expect(sites).toEqual(['', 'page-site']);
+    expect(ports.flatMap((p) => p.sent)).toEqual([]);
   });
 });

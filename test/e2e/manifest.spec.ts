@@ -17,7 +17,7 @@ function scripts(dir: string): string[] {
 
 test('the manifest asks only for the permissions the README lists, and lets no page or extension connect', () => {
   const m = manifest();
-  expect([...m.permissions].sort()).toEqual(['alarms', 'sidePanel', 'storage']);
+  expect([...m.permissions].sort()).toEqual(['alarms', 'scripting', 'sidePanel', 'storage', 'webRequest']);
   // The ingestion host and loopback (the local collector); any other host only when the
   // options page saves it as the ingestion host and the user grants it.
   expect(m.host_permissions).toEqual(['https://sdkapi.trodo.ai/*', 'http://127.0.0.1/*', 'http://localhost/*']);

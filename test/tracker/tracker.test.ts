@@ -38,7 +38,8 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
     startAuto: () => {},
     ...overrides,
   });
-  const messages = () => posted.map((p) => JSON.parse(p) as EventsMessage);
+  // Only the events messages: `sdk` notes (the page named its site id) carry none.
+  const messages = () => posted.map((p) => JSON.parse(p) as EventsMessage).filter((m) => m.t === 'events');
   // Session bookkeeping (the session record call, session_start) is tested in the API's
   // tests; these are about what track() sends.
   const events = () => messages().flatMap((m) => m.events).filter(isTracked);
@@ -517,6 +518,22 @@ describe('createTracker', () => {
     await h.api.trackEvent('alias');
     await settle();
     expect(h.events().map((e) => e.name)).toEqual(['alias']);
+  });
+
+  it('stands in for the official SDK: initialized is true, and asking for it or naming a site id tells the bridge', async () => {
+    const h = harness();
+    const notes = () => h.posted.map((p) => JSON.parse(p)).filter((m) => m.t === 'sdk');
+    // trodo@2.0.0 starts only when window.Trodo.initialized is falsy.
+    expect((h.api as unknown as { initialized: boolean }).initialized).toBe(true);
+    expect(notes()).toEqual([{ t: 'sdk' }]);
+    // Its npm init({ siteId }) assigns window.Trodo.siteId in strict code: a setter, not a throw.
+    (h.api as { siteId: string }).siteId = 'npm-site';
+    expect(h.api.siteId).toBe('npm-site');
+    await h.api.init({ siteId: 'page-site', autoEvents: false });
+    expect(h.api.siteId).toBe('page-site');
+    expect(h.api.getAutoEventsConfig().enabled).toBe(false);
+    expect(notes()).toEqual([{ t: 'sdk' }, { t: 'sdk', site: 'npm-site' }, { t: 'sdk', site: 'page-site' }]);
+    expect(h.events()).toEqual([]);
   });
 });
 

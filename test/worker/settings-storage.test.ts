@@ -13,6 +13,7 @@ const settings: Settings = {
   disabledSites: ['https://off.test'],
   sendingSites: ['https://shop.test'],
   buildSites: [],
+  observeSites: [],
   maxBackoffMs: 30_000,
   requestTimeoutMs: 5_000,
   maxQueueEvents: 500,
