@@ -60,7 +60,7 @@ export default defineBackground(() => {
   const observeSites = (stored: unknown) =>
     void syncObserveScript(scripting, loadSettings(defaults, stored).observeSites).catch((error) => log(`observe sites not registered: ${String(error)}`));
   const session = browser.storage.session;
-  const observed = createObservedLog({ save: (all) => void session.set({ observed: all }).catch(() => {}) });
+  const observed = createObservedLog({ save: (all) => void session.set({ observed: all }).catch(() => {}), check: service.checkObserved });
   const restored = session.get('observed').then((got) => observed.restore(got.observed), () => {});
   const urls = OFFICIAL_API_URLS;
   browser.webRequest.onBeforeRequest.addListener((d) => void observed.started(d as unknown as RequestStart), { urls }, ['requestBody']);

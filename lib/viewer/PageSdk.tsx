@@ -4,6 +4,7 @@ import type { Settings } from '../settings';
 import type { HistoryRecord } from '../history';
 import type { ObservedEvent, ObservedRequest } from '../worker/observed';
 import { lintEvent } from './lint';
+import { describeViolation } from './plan-view';
 import type { ViewerHost } from './host';
 
 /** How often the viewer asks the tab again: the page's SDK may load after the viewer opened. */
@@ -116,6 +117,11 @@ function ObservedList({ requests }: { requests: ObservedRequest[] }) {
             {(r.events ?? []).flatMap(lintObserved).map((warning) => (
               <div class="muted" data-testid="observed-lint">
                 {warning}
+              </div>
+            ))}
+            {(r.events ?? []).flatMap((e) => (e.violations ?? []).map((v) => `${e.name}: ${describeViolation(v)}`)).map((violation) => (
+              <div class="bad" data-testid="observed-violation">
+                ✗ {violation}
               </div>
             ))}
           </li>

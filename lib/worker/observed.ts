@@ -1,4 +1,7 @@
 import { isPlainObject, type JsonObject } from '../json';
+import { subjectOfWire } from '../plan/subject';
+import type { PlanSubject, Violation } from '../plan/types';
+import type { WireEvent } from '../wire';
 
 /** Trodo's ingestion host as the official SDK (trodo@2.0.0) has it built in. */
 export const OFFICIAL_API_URLS = ['https://sdkapi.trodo.ai/*'];
@@ -27,6 +30,8 @@ export interface ObservedEvent {
   name: string;
   kind: 'custom' | 'auto';
   properties: JsonObject;
+  /** What the tracking plan in force found wrong with it (absent without a plan, or when the plan ignores it). */
+  violations?: Violation[];
 }
 
 /** The slices of webRequest details used here. */
@@ -54,7 +59,13 @@ const PER_TAB = 200;
  * timing and failure. On observe sites that is the page's own SDK; elsewhere the page sends
  * nothing to Trodo, since the extension stands in for its SDK.
  */
-export function createObservedLog(deps: { save?: (all: ObservedRequest[]) => void } = {}) {
+export function createObservedLog(
+  deps: {
+    save?: (all: ObservedRequest[]) => void;
+    /** The tracking plan's check (the same the worker makes at ingest); null when it has nothing to say. */
+    check?: (subject: PlanSubject) => Violation[] | null;
+  } = {},
+) {
   const byId = new Map<string, ObservedRequest>();
 
   function changed() {
@@ -74,7 +85,7 @@ export function createObservedLog(deps: { save?: (all: ObservedRequest[]) => voi
       byId.set(details.requestId, {
         id: details.requestId, tabId: details.tabId, method: details.method, url: details.url, path: url.pathname,
         startedAt: details.timeStamp, status: null, durationMs: null, error: null,
-        decoded: decodeBody(url.pathname, text), events: bodyEvents(url.pathname, text),
+        decoded: decodeBody(url.pathname, text), events: bodyEvents(url.pathname, text, deps.check),
       });
       const ofTab = [...byId.values()].filter((r) => r.tabId === details.tabId);
       for (const old of ofTab.slice(0, Math.max(0, ofTab.length - PER_TAB))) byId.delete(old.id);
@@ -128,8 +139,8 @@ export function decodeBody(path: string, text: string): string[] {
   return [detail ? `${op} (${detail})` : op];
 }
 
-/** The events of an /api/events or /api/events/bulk body. */
-export function bodyEvents(path: string, text: string): ObservedEvent[] {
+/** The events of an /api/events or /api/events/bulk body, each checked against the plan when `check` is given. */
+export function bodyEvents(path: string, text: string, check?: (subject: PlanSubject) => Violation[] | null): ObservedEvent[] {
   if (path !== '/api/events' && path !== '/api/events/bulk') return [];
   let body: unknown;
   try {
@@ -138,9 +149,12 @@ export function bodyEvents(path: string, text: string): ObservedEvent[] {
     return [];
   }
   const list = path === '/api/events' ? [body] : isPlainObject(body) && Array.isArray(body.events) ? body.events : [];
-  return list.filter(isPlainObject).map((e) => ({
-    name: String(e.event_name),
-    kind: e.event_type === 'auto' ? 'auto' : 'custom',
-    properties: (isPlainObject(e.custom_properties) ? e.custom_properties : isPlainObject(e.properties) ? e.properties : {}) as JsonObject,
-  }));
+  return list.filter(isPlainObject).map((e) => {
+    const properties = (isPlainObject(e.custom_properties) ? e.custom_properties : isPlainObject(e.properties) ? e.properties : {}) as JsonObject;
+    const event: ObservedEvent = { name: String(e.event_name), kind: e.event_type === 'auto' ? 'auto' : 'custom', properties };
+    // The official SDK's events are wire events without our ids: checked as the collector checks what it receives.
+    const violations = check?.(subjectOfWire({ ...e, custom_properties: properties } as unknown as WireEvent));
+    if (violations) event.violations = violations;
+    return event;
+  });
 }

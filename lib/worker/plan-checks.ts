@@ -2,7 +2,7 @@ import type { TrodoEvent } from '../event';
 import type { HistoryRecord } from '../history';
 import { compilePlan, type CompiledPlan } from '../plan/check';
 import { subjectOfEvent } from '../plan/subject';
-import type { LoadedPlan, PlanCheck } from '../plan/types';
+import type { LoadedPlan, PlanCheck, PlanSubject } from '../plan/types';
 
 /** Records checked between two yields when a whole history is re-checked. */
 export const RECHECK_SLICE = 1000;
@@ -35,6 +35,8 @@ export function createPlanChecks(yieldNow: () => Promise<void>) {
       compiled = next ? compilePlan(next.plan) : null;
     },
     check,
+    /** The plan's violations for anything shaped as the plan sees it (an observed SDK's event); null without a plan or when it has nothing to say. */
+    checkSubject: (subject: PlanSubject) => compiled?.check(subject)?.violations ?? null,
     current,
     /** Every record made current, yielding between slices so ingest and delivery go on meanwhile. */
     async currentAll(records: HistoryRecord[]): Promise<HistoryRecord[]> {

@@ -5,7 +5,7 @@ import {
 } from '../protocol';
 import { planKey } from '../plan/check';
 import { readPlanText } from '../plan/read';
-import type { LoadedPlan } from '../plan/types';
+import type { LoadedPlan, PlanSubject } from '../plan/types';
 import { maySend } from '../sending';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from '../delivery/backoff';
@@ -253,6 +253,8 @@ export function createWorkerService(deps: ServiceDeps) {
       else if (port.name === VIEWER_PORT) acceptViewer(port);
       else port.disconnect();
     },
+    /** The plan in force's verdict on an event the worker did not take in itself (observe mode's requests). */
+    checkObserved: (subject: PlanSubject) => plans.checkSubject(subject),
     onAlarm(name: string) {
       if (name === FLUSH_ALARM) void loaded.then(() => flusher.flush('alarm'));
     },

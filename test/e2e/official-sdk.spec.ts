@@ -140,6 +140,14 @@ test.describe('stand-in (default)', () => {
 test.describe('observe (per site)', () => {
   test('the official SDK runs as shipped on an observed site; the viewer lists its requests to Trodo decoded, with status (one answered 500) and timing', async ({ collector, extension, site }) => {
     await extension.configure({ observeSites: [site.url] });
+    // A tracking plan in force: what the page's own SDK sends is checked as the extension's own events are.
+    const options = await extension.context.newPage();
+    await options.goto(`chrome-extension://${extension.id}/options.html`);
+    const plan = { name: 'Observed', version: '1', allowUnplanned: true, events: { observed_signup: { properties: { plan: { enum: ['basic', 'team'] } } } } };
+    await options.getByTestId('plan-text').fill(JSON.stringify(plan));
+    await options.getByTestId('plan-load-text').click();
+    await expect(options.getByTestId('plan-current')).toContainText('Observed v1');
+    await options.close();
     // The switch registers the observe script at run time; wait until it is there.
     await expect
       .poll(async () => (await extension.worker()).evaluate(async () => (await (globalThis as any).chrome.scripting.getRegisteredContentScripts()).map((s: { id: string }) => s.id)))
@@ -166,6 +174,10 @@ test.describe('observe (per site)', () => {
     await expect.poll(async () => (await rows.allTextContents()).join('\n')).toContain('event Clicked');
     // The same lint as the extension's own events get.
     await expect(viewer.getByTestId('observed-lint').filter({ hasText: '"Clicked" is too generic' })).toHaveCount(1);
+    // And the same tracking-plan check: "pro" is not one of the plan's values.
+    await expect(viewer.getByTestId('observed-violation')).toHaveCount(1);
+    await expect(viewer.getByTestId('observed-violation')).toContainText('observed_signup');
+    await expect(viewer.getByTestId('observed-violation')).toContainText('"pro"');
     const texts = await rows.allTextContents();
     console.log(`observed: ${texts.length} requests\n${texts.join('\n')}`);
     // What the official SDK sent, for comparing with what the extension sends (README, "Differences from the official SDK").

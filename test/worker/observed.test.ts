@@ -21,6 +21,16 @@ describe('bodyEvents', () => {
     expect(bodyEvents('/api/events/bulk', JSON.stringify({ events: [{ event_name: 'page_view', event_type: 'auto' }] }))).toEqual([{ name: 'page_view', kind: 'auto', properties: {} }]);
     expect(bodyEvents('/api/sdk/track', '{}')).toEqual([]);
   });
+
+  it('checks each event with the tracking plan\'s check when one is given, as the collector sees wire events', () => {
+    const seen: unknown[] = [];
+    const violation = { kind: 'not_in_enum', path: '$.properties.plan', expected: '"basic"', actual: '"pro"', message: 'not one of the values' };
+    const check = (subject: { name: string; properties: unknown }) => (seen.push(subject), subject.name === 'Signup' ? [violation] : null);
+    const events = bodyEvents('/api/events/bulk', JSON.stringify({ events: [{ event_name: 'Signup', event_category: 'custom', event_type: 'custom', custom_properties: { plan: 'pro' } }, { event_name: 'page_view', event_type: 'auto' }] }), check as never);
+    expect(events[0]!.violations).toEqual([violation]);
+    expect(events[1]!.violations).toBeUndefined();
+    expect(seen).toMatchObject([{ name: 'Signup', category: 'custom', kind: 'custom', properties: { plan: 'pro' } }, { name: 'page_view', kind: 'auto' }]);
+  });
 });
 
 describe('createObservedLog', () => {
