@@ -1,11 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startCollector } from '../collector/server';
+import { BENCH_MAX_EVENTS } from './node-sdks';
 import { describeMachine } from './machine';
 import { measureNodeSdks, renderNodeSdks } from './node-sdks';
 import { startSink } from './sink';
 
 /** `npm run bench:node`: only the Node SDK section of `npm run bench` (no browser, about a minute). */
-const collector = await startCollector();
+// The bench counts what the collector holds: keep every event of a 100 000-event run (its default
+// keeps the newest 50 000, the bound that protects a long QA session's memory).
+const collector = await startCollector({ maxEvents: BENCH_MAX_EVENTS });
 const sink = await startSink();
 try {
   const machine = describeMachine();

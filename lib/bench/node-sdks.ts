@@ -5,6 +5,9 @@ import type { Collector } from '../collector/server';
 import type { NodeSdkRun } from './node-sdk-run';
 import type { startSink } from './sink';
 
+/** The collector's retention for the bench: more than any bench run sends. */
+export const BENCH_MAX_EVENTS = 500_000;
+
 /** One Node SDK's figures, with what reached the server counted by the server. */
 export interface NodeSdkResult extends Partial<NodeSdkRun> {
   sdk: string;

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from '../collector/server';
+import { BENCH_MAX_EVENTS } from './node-sdks';
 import { EXTENSION_DIR, launchWithExtension, launchWithoutExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { defaultSettings } from '../settings';
@@ -59,7 +60,9 @@ for (const peer of PEERS) {
 log('tracking plan: 10 000 events checked against a 200-event plan…');
 const planValidation = measurePlanValidation();
 
-const collector = await startCollector();
+// The bench counts what the collector holds: keep every event of a 100 000-event run (its default
+// keeps the newest 50 000, the bound that protects a long QA session's memory).
+const collector = await startCollector({ maxEvents: BENCH_MAX_EVENTS });
 const sink = await startSinkServer();
 const site = await startSiteServer(SITE);
 const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
