@@ -4,12 +4,17 @@ import type { createFaultPlan, Fault } from './faults';
 import { CONTROL_PREFIX } from './guard';
 import { readBody, send, sendTimeout } from './http';
 import { nestsDeeperThan, type Limits } from './limits';
+import { filterEvents, matchProblem, parseFilter, type EventMatch } from './query';
 import type { Store } from './store';
+import type { Waiters } from './wait';
 
 /** What a control route may use. Routes are reached only through the guard. */
 export interface ControlContext {
   req: IncomingMessage;
   store: Store;
+  waiters: Waiters;
+  /** The request's URL (its query holds GET filters). */
+  url: URL;
   plan: ReturnType<typeof createFaultPlan>;
   limits: Limits;
   /** The request's JSON body (`value` is `undefined` when empty), or `null` once its error was answered. */
@@ -24,11 +29,39 @@ export type ControlRoute = (ctx: ControlContext) => void | Promise<void>;
  * one entry here; the guard in front of the table applies to it without more code.
  */
 export const controlRoutes: Record<string, ControlRoute> = {
-  'GET /events': ({ store, send }) => send(200, { events: store.events(), duplicates: store.duplicates(), dropped: store.summary().dropped }),
+  'GET /events': ({ store, url, send }) => {
+    const parsed = parseFilter(url.searchParams);
+    if ('error' in parsed) return send(400, { error: parsed.error });
+    send(200, { events: filterEvents(store.events(), parsed.filter), duplicates: store.duplicates(), dropped: store.summary().dropped });
+  },
+  'POST /wait': async ({ req, waiters, readJson, send }) => {
+    const read = await readJson();
+    if (!read) return;
+    const body = read.value as { match?: unknown; count?: unknown; timeoutMs?: unknown } | undefined;
+    const problem = !isPlainObject(body) ? 'body must be { "match": {...}, "count"?: 1, "timeoutMs"?: 10000 }' : matchProblem(body.match);
+    if (problem) return send(400, { error: problem });
+    const { count = 1, timeoutMs = WAIT_DEFAULT_MS } = body!;
+    if (!Number.isInteger(count) || (count as number) < 1) return send(400, { error: 'count must be a whole number above 0' });
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= WAIT_MAX_MS)) return send(400, { error: `timeoutMs must be from 0 to ${WAIT_MAX_MS}` });
+    // A client that hangs up ends its wait; on a kept-alive socket the listener goes with the answer.
+    const hangUp = new AbortController();
+    const onClose = () => hangUp.abort();
+    req.socket.once('close', onClose);
+    const result = await waiters.wait(body!.match as EventMatch, count as number, timeoutMs, hangUp.signal);
+    req.socket.off('close', onClose);
+    if (result.kind === 'matched') return send(200, { events: result.events });
+    send(408, {
+      error: `${result.matched} of ${count as number} matching events within ${timeoutMs} ms`,
+      matched: result.matched,
+      closest: result.closest,
+      names: result.names,
+    });
+  },
   'GET /requests': ({ store, send }) => send(200, { requests: store.requests() }),
   'GET /summary': ({ store, send }) => send(200, store.summary()),
-  'POST /reset': ({ store, plan, send }) => {
+  'POST /reset': ({ store, waiters, plan, send }) => {
     store.reset();
+    waiters.reset();
     plan.set([]);
     send(200, { ok: true });
   },
@@ -45,10 +78,15 @@ export const controlRoutes: Record<string, ControlRoute> = {
   },
 };
 
+const WAIT_DEFAULT_MS = 10_000;
+// Longer than any test step should wait; a CI job that hangs should fail, not block.
+const WAIT_MAX_MS = 300_000;
+
 // Control bodies are small: a fault list, a filter.
 const CONTROL_BODY_BYTES = 256 * 1024;
 
-export async function control(req: IncomingMessage, res: ServerResponse, path: string, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'readJson' | 'send'>) {
+export async function control(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'url' | 'readJson' | 'send'>) {
+  const path = url.pathname;
   const route = `${req.method} ${path.slice(CONTROL_PREFIX.length)}`;
   const reply = (status: number, body?: unknown) => send(res, status, body, headers);
   const handler = controlRoutes[route];
@@ -64,5 +102,5 @@ export async function control(req: IncomingMessage, res: ServerResponse, path: s
       return reply(400, { error: 'body is not JSON' }), null;
     }
   };
-  await handler({ ...ctx, req, readJson, send: reply });
+  await handler({ ...ctx, req, url, readJson, send: reply });
 }

@@ -92,6 +92,7 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
       if (problem) invalid.push({ event_id: isPlainObject(event) && typeof event.event_id === 'string' ? event.event_id : null, reason: problem });
       else valid.push(event as WireEvent);
     }
+    store.countInvalid(invalid.length);
     const fresh = store.accept(valid, siteId);
     entry.accepted = fresh;
     log(`${invalid.length ? 400 : 200} bulk ${bulkEvents.length} events: ${fresh} new, ${bulkEvents.length - fresh - invalid.length} duplicate, ${invalid.length} invalid · site ${siteId}`);
