@@ -5,12 +5,12 @@ import { startCollector, type Collector, type ReceivedEvent } from '../../lib/co
 import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
+import { configureExtension, withTimeout } from '../../lib/testing/extension-settings';
 import type { exportRecord } from '../../lib/viewer/export';
 import type { WireEvent } from '../../lib/wire';
 
 /** The slice of the extension API used inside `worker.evaluate` (it runs in the worker, not here). */
 declare const chrome: {
-  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
   tabs: { query(q: { url: string }): Promise<{ id: number }[]> };
 };
 
@@ -78,12 +78,7 @@ export function extensionOf(context: BrowserContext, extensionId: string): Exten
     context,
     id: extensionId,
     worker: () => serviceWorker(context),
-    async configure(change) {
-      const current = await withTimeout(
-        (await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>),
-      );
-      await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
-    },
+    configure: (change) => configureExtension(extension.worker, change),
     async stopWorker() {
       if (!cdp) {
         // ServiceWorker.stopAllWorkers is scoped to the target's browser context; an
@@ -114,10 +109,7 @@ export function extensionOf(context: BrowserContext, extensionId: string): Exten
   return extension;
 }
 
-/** `evaluate` on a stopped worker never settles; never wait on one for long. */
-export function withTimeout<T>(promise: Promise<T>, ms = 5000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
-}
+export { withTimeout };
 
 /** Waits until the collector holds events matching `where`, at least `count` of them. */
 export async function received(collector: Collector, count: number, where: (e: ReceivedEvent) => boolean = () => true, timeoutMs = 30_000) {

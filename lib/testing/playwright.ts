@@ -1,0 +1,88 @@
+import { test as base, expect as baseExpect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { startCollector, type Collector } from '../collector/server';
+import { launchWithExtension, serviceWorker } from '../demo/browser';
+import { VIEWER_PORT } from '../protocol';
+import type { Settings } from '../settings';
+import { collectorClient } from './collector-client';
+import { builtExtensionDir } from './extension-dir';
+import { configureExtension } from './extension-settings';
+import { watchExtension } from './extension-status';
+import { toHaveTracked } from './matchers';
+import { createTrodo, type Trodo } from './trodo';
+
+export type { Trodo } from './trodo';
+export type { ExtensionStatus } from './extension-status';
+export type { TrackedOptions } from './matchers';
+
+/**
+ * `test.use({ trodoOptions: { … } })`. Applied before each test through the extension's
+ * stored settings, the way its options page changes them.
+ */
+export interface TrodoOptions {
+  /** Sent as X-Trodo-Site-Id; default "playwright". */
+  siteId?: string;
+  /** Auto-events (page views, clicks, errors…); on by default. */
+  autoEvents?: boolean;
+  /** Any other setting of the extension (batch size, flush interval…). */
+  settings?: Partial<Settings>;
+}
+
+interface TrodoWorker {
+  context: BrowserContext;
+  worker: () => Promise<Worker>;
+  collector: Collector;
+  trodo: Trodo;
+}
+
+// Fast enough that a test never waits on the batch timer; the extension's floor is 50 ms.
+const FIXTURE_SETTINGS: Partial<Settings> = { flushIntervalMs: 50 };
+// Before a test, what the last one left in the extension's queue is sent and then forgotten.
+const SETTLE_MS = 10_000;
+
+/**
+ * Playwright's `test` with the Trodo QA extension loaded: one Chromium (a persistent
+ * context with the built extension) and one collector per worker, the extension pointed at
+ * it through its settings, the collector emptied before each test. `page` and `context`
+ * are that browser's, so `baseURL` and the rest of a project's `use` apply as usual.
+ */
+export const test = base.extend<{ trodoOptions: TrodoOptions; trodo: Trodo }, { trodoWorker: TrodoWorker }>({
+  trodoOptions: [{}, { option: true }],
+
+  trodoWorker: [
+    async ({}, use, workerInfo) => {
+      const collector = await startCollector();
+      const { baseURL, headless } = workerInfo.project.use;
+      const { context, extensionId } = await launchWithExtension({ extensionDir: builtExtensionDir(), headless: headless ?? true, ...(baseURL ? { baseURL } : {}) });
+      const worker = () => serviceWorker(context);
+      await configureExtension(worker, { ...FIXTURE_SETTINGS, apiHost: collector.url, siteId: 'playwright' });
+      const trodo = createTrodo(collectorClient(collector.url), await watchExtension(context, extensionId, VIEWER_PORT));
+      await use({ context, worker, collector, trodo });
+      await context.close();
+      await collector.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  context: async ({ trodoWorker }, use) => {
+    await use(trodoWorker.context);
+  },
+
+  page: async ({ context }, use) => {
+    const page = await context.newPage();
+    await use(page);
+    await page.close();
+  },
+
+  trodo: async ({ trodoWorker, trodoOptions }, use) => {
+    const { worker, trodo } = trodoWorker;
+    const { siteId = 'playwright', autoEvents = true, settings = {} } = trodoOptions;
+    await configureExtension(worker, { ...FIXTURE_SETTINGS, ...settings, apiHost: trodoWorker.collector.url, siteId, autoEvents });
+    await trodo.flush({ timeout: SETTLE_MS });
+    await trodo.reset();
+    await use(trodo);
+  },
+});
+
+/** Playwright's `expect` with `toHaveTracked`. */
+export const expect = baseExpect.extend({ toHaveTracked });
+
