@@ -5,7 +5,7 @@ import { withMemoryFallback } from '@/lib/worker/fallback-store';
 import { memoryWorkerStore } from '@/lib/worker/memory-store';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
 import { settingsStorage } from '@/lib/worker/settings-storage';
-import { fetchTransport } from '@/lib/worker/transport';
+import { fetchTransport } from '@/lib/delivery/transport';
 
 /**
  * Wires the worker service to the browser. Listeners are registered synchronously, as

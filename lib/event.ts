@@ -1,4 +1,4 @@
-import type { JsonObject } from './json';
+import { isPlainObject, type JsonObject } from './json';
 import type { CallOp } from './wire-calls';
 
 /**
@@ -53,6 +53,15 @@ export interface PageData {
   dpi: number;
 }
 
+/**
+ * The page context of an event sent from a server (the Node SDK): there is no page, and the
+ * referrer is "server", as Trodo's server SDKs record their synthetic sessions.
+ */
+export const SERVER_REFERRER = 'server';
+export const SERVER_PAGE: Readonly<PageData> = Object.freeze({
+  url: '', path: '', title: '', referrer: SERVER_REFERRER, screenWidth: 0, screenHeight: 0, viewportWidth: 0, viewportHeight: 0, dpi: 0,
+});
+
 export const MAX_EVENT_NAME_LENGTH = 255;
 /** The largest epoch-ms magnitude a Date can hold; beyond it toISOString() throws. */
 export const MAX_TIME = 8.64e15;
@@ -100,4 +109,25 @@ export function typeName(value: unknown): string {
     // A revoked Proxy: Array.isArray throws on it.
   }
   return typeof value;
+}
+
+/** `options.category` of a track call, or the default with a note saying why it was not used. */
+export function eventCategory(options: unknown, notes: string[]): string {
+  const category = isPlainObject(options) ? options.category : undefined;
+  if (category === undefined) return DEFAULT_CATEGORY;
+  const problem = categoryProblem(category);
+  if (!problem) return category as string;
+  // Not push: in the page, Array.prototype.push may be patched by the site (the tracker calls this).
+  notes[notes.length] = `${problem}; used "${DEFAULT_CATEGORY}"`;
+  return DEFAULT_CATEGORY;
+}
+
+/** `options.timestamp` (a Date, epoch ms or a date string) as epoch ms, or now with a note. */
+export function eventTime(options: unknown, notes: string[], now: () => number): number {
+  const given = isPlainObject(options) ? options.timestamp : undefined;
+  if (given === undefined) return now();
+  const time = given instanceof Date ? given.getTime() : typeof given === 'string' ? Date.parse(given) : given;
+  if (isEventTime(time)) return time;
+  notes[notes.length] = 'options.timestamp is not a valid date; used the current time';
+  return now();
 }

@@ -1,6 +1,6 @@
-import type { TrodoEvent } from './event';
+import { SERVER_REFERRER, type TrodoEvent } from './event';
 import type { JsonObject } from './json';
-import { PATHS, SITE_ID_HEADER, bulkRequest, joinUrl, utmOf, type HttpRequest } from './wire';
+import { PATHS, SITE_ID_HEADER, bulkRequest, eventRequest, joinUrl, utmOf, type HttpRequest } from './wire';
 
 /**
  * The wire format of everything that is not a plain event: session records, identity,
@@ -91,6 +91,8 @@ export function sessionRecord(event: TrodoEvent, siteId: string): JsonObject {
     org: null,
     postal: null,
     ...describeAgent(ua),
+    // A server SDK's synthetic session (Trodo's server SDKs record them so).
+    ...(event.page.referrer === SERVER_REFERRER && { device_type: 'server' }),
     resolution: `${screenWidth}x${screenHeight}`,
     user_agent: ua,
     language: typeof p.language === 'string' ? p.language : null,
@@ -146,9 +148,11 @@ export function callRequest(apiHost: string, siteId: string, event: TrodoEvent):
  * What one queue batch is sent as: a call goes alone to its endpoint, a run of plain
  * events in one bulk request. `takeBatch` in the worker makes sure a batch is one or the other.
  */
-export function requestFor(apiHost: string, siteId: string, events: readonly TrodoEvent[]): HttpRequest {
+export function requestFor(apiHost: string, siteId: string, events: readonly TrodoEvent[], single = false): HttpRequest {
   const [first] = events;
-  return first?.call ? callRequest(apiHost, siteId, first) : bulkRequest(apiHost, siteId, events);
+  if (first?.call) return callRequest(apiHost, siteId, first);
+  // Unbatched (the Node SDK's `batchEnabled: false`): one event to /api/events.
+  return single && first && events.length === 1 ? eventRequest(apiHost, siteId, first) : bulkRequest(apiHost, siteId, events);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { BenchResults } from './results';
 import { TRACKER_CHUNK } from './budgets';
+import { NODE_EVENTS, renderNodeSdks } from './node-sdks';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -53,6 +54,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('');
   lines.push(`**Finding:** the official SDK as shipped, under automation (\`navigator.webdriver\` = ${r.webdriver.webdriver}): ${r.webdriver.requests} requests for ${r.webdriver.calls} track() calls — it switches itself off in headless/automated browsers, which is how QA runs. Ours tracks regardless.`);
   lines.push('');
+  lines.push(renderNodeSdks(r.node));
   lines.push('### The extension, end to end');
   lines.push('');
   lines.push('| measure | result |');
@@ -80,6 +82,12 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| throughput page → collector | ≥ 5 000 events/s, zero loss | ${d.eventsPerSecond.toFixed(0)} events/s, ${d.events - d.received} lost | ${yes(d.eventsPerSecond >= 5000 && d.received === d.events)} |`);
   lines.push(`| requests | ≤ 20 per 1 000 events | ${d.requestsPer1000.toFixed(1)} | ${yes(d.requestsPer1000 <= 20)} |`);
   lines.push(`| page load added | ≤ 2 ms median | ${ms(r.pageLoad.added)} | ${yes(r.pageLoad.added <= 2)} |`);
+  const ours = r.node.find((n) => n.sdk === 'trodo-qa');
+  const peerUs = Math.min(...r.node.filter((n) => n.sdk !== 'trodo-qa' && n.trackUs !== undefined).map((n) => n.trackUs!));
+  if (ours?.trackUs !== undefined) {
+    lines.push(`| Node SDK track() | ≤ fastest Node peer (${us(peerUs)}) | ${us(ours.trackUs)} | ${yes(ours.trackUs <= peerUs)} |`);
+    lines.push(`| Node SDK delivery, ${NODE_EVENTS} batched | ≥ 50 000 events/s, zero loss | ${ours.eventsPerSecond.toFixed(0)} events/s, ${NODE_EVENTS - ours.unique} lost | ${yes(ours.eventsPerSecond >= 50_000 && ours.unique === NODE_EVENTS)} |`);
+  }
   lines.push(`| popup with 10 000 events | renders 10 000 in < 200 ms | ${r.popup.rows} rows in ${ms(r.popup.medianMs)} | ${yes(r.popup.rows >= 10_000 && r.popup.medianMs < 200)} |`);
   lines.push('');
   lines.push('### Built chunks (`npx wxt build`, gzip level 9)');

@@ -1,6 +1,7 @@
 import type { Delivery } from './delivery';
 import type { Machine } from './machine';
 import type { MainThread } from './main-thread';
+import type { NodeSdkResult } from './node-sdks';
 import type { PageLoad } from './page-load';
 import type { PeerResult, WebdriverFinding } from './peer-bench';
 import type { PopupRender } from './popup';
@@ -20,6 +21,8 @@ export interface BenchResults {
   };
   ours: { cost: TrackCost };
   peers: PeerResult[];
+  /** The Node SDKs side by side (lib/bench/node-sdks.ts). */
+  node: NodeSdkResult[];
   webdriver: WebdriverFinding;
   delivery: Delivery;
   pageLoad: PageLoad;

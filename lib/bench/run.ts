@@ -13,6 +13,7 @@ import { configure, extensionPage, storageEstimate, workerHeap } from './extensi
 import { harness } from './harness';
 import { describeMachine } from './machine';
 import { measureMainThread } from './main-thread';
+import { measureNodeSdks } from './node-sdks';
 import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
 import { measurePeer, officialUnderAutomation } from './peer-bench';
@@ -130,6 +131,10 @@ try {
     peers.push(await measurePeer(plain.context, site.url, sink, bundle));
   }
 
+  // Browsers idle from here: the Node SDKs run alone, each in a process of its own.
+  await plain.context.close();
+  const node = await measureNodeSdks(collector, sink, log);
+
   const results: BenchResults = {
     machine,
     durationS: Math.round((Date.now() - started) / 1000),
@@ -141,6 +146,7 @@ try {
     },
     ours: { cost },
     peers,
+    node,
     webdriver,
     delivery,
     pageLoad,

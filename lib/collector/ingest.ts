@@ -99,6 +99,19 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
     if (invalid.length) return answer(400, { error: `${invalid.length} invalid events`, invalid, accepted: fresh });
     return answer(200, { success: true, accepted: fresh, duplicates: bulkEvents.length - fresh });
   }
+  // One event alone (Trodo's server SDKs unbatched). A body without an event_id (the official
+  // browser SDK's) is answered as before, without being checked or kept.
+  if (path === PATHS.event && isPlainObject(body) && body.event_id !== undefined) {
+    const problem = wireEventProblem(body);
+    if (problem) {
+      store.countInvalid(1);
+      return answer(400, { error: problem, invalid: [{ event_id: typeof body.event_id === 'string' ? body.event_id : null, reason: problem }] });
+    }
+    entry.events = 1;
+    entry.accepted = store.accept([body as unknown as WireEvent], siteId);
+    log(`200 ${path} ${entry.accepted ? 'new' : 'duplicate'} event · site ${siteId}`);
+    return answer(200, { success: true, accepted: entry.accepted });
+  }
   if (callId) {
     entry.duplicate = store.answeredCall(callId, entry);
     if (entry.duplicate) store.countDuplicate();

@@ -1,5 +1,5 @@
 import type { PageData, TrodoEvent } from '../event';
-import { DEFAULT_CATEGORY, categoryProblem, eventNameProblem, isEventTime, isReservedPropertyName } from '../event';
+import { eventCategory, eventNameProblem, eventTime, isReservedPropertyName } from '../event';
 import type { JsonObject } from '../json';
 import { isPlainObject } from '../json';
 import { CAPS, type BridgeMessage } from '../protocol';
@@ -328,22 +328,4 @@ export function createTracker(deps: TrackerDeps) {
   const baseInit = api.init as (options?: unknown) => Promise<void>;
   api.init = (options?: unknown) => (void keepOptions!.value!(options as never), baseInit(options));
   return { api: api as typeof api & TrackerApi, receive, unacked };
-}
-
-function eventCategory(options: TrackOptions | undefined, notes: string[]): string {
-  const category = isPlainObject(options) ? options.category : undefined;
-  if (category === undefined) return DEFAULT_CATEGORY;
-  const problem = categoryProblem(category);
-  if (!problem) return category as string;
-  notes[notes.length] = `${problem}; used "${DEFAULT_CATEGORY}"`;
-  return DEFAULT_CATEGORY;
-}
-
-function eventTime(options: TrackOptions | undefined, notes: string[], now: () => number): number {
-  const given = isPlainObject(options) ? options.timestamp : undefined;
-  if (given === undefined) return now();
-  const time = given instanceof Date ? given.getTime() : typeof given === 'string' ? Date.parse(given) : given;
-  if (isEventTime(time)) return time;
-  notes[notes.length] = 'options.timestamp is not a valid date; used the current time';
-  return now();
 }

@@ -2,11 +2,11 @@ import type { DeliveryState, HistoryRecord } from '../history';
 import type { Settings } from '../settings';
 import { toWireEvent } from '../wire';
 import { requestFor } from '../wire-calls';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff';
-import { classify } from './classify';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../delivery/backoff';
+import { classify } from '../delivery/classify';
 import type { WorkerStore } from './store';
-import type { HttpResult, Transport } from './transport';
-import { takeBatch } from './calls';
+import type { HttpResult, Transport } from '../delivery/transport';
+import { rejectedItems, splitAfter413, takeBatch } from '../delivery/batch';
 
 export type FlushTrigger = 'size' | 'timer' | 'alarm' | 'start' | 'manual' | 'settings';
 
@@ -186,20 +186,16 @@ export function createFlusher(deps: FlusherDeps) {
         }
         case 'rejected': {
           // Drop what the server named; if it named none of these, the whole batch.
-          const named = tried.filter((r) => outcome.invalid.has(r.id));
-          const dropped = named.length ? named : tried;
+          const dropped = rejectedItems(tried, outcome.invalid);
           await settle(dropped.map((r) => ({ ...r, status: 'dropped', reason: `${outcome.reason}: ${outcome.invalid.get(r.id) ?? 'batch rejected'}` })), 'dropped');
           break; // the rest are sent again at once
         }
-        case 'split':
-          if (head.length === 1) {
-            await settle(tried.map((r) => ({ ...r, status: 'dropped', reason: 'HTTP 413: the event alone is too large for the server' })), 'dropped');
-            // That one event was too large, not necessarily the batches: full size again.
-            limit = settings.batchSize;
-          } else {
-            limit = Math.ceil(head.length / 2);
-          }
+        case 'split': {
+          const split = splitAfter413(head.length, settings.batchSize);
+          if (split.dropAlone) await settle(tried.map((r) => ({ ...r, status: 'dropped', reason: 'HTTP 413: the event alone is too large for the server' })), 'dropped');
+          limit = split.limit;
           break;
+        }
         case 'retry': {
           failures++;
           const wait = outcome.afterMs ?? backoffDelay(failures, policy(), deps.random);

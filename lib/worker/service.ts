@@ -4,12 +4,12 @@ import {
   type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../delivery/backoff';
 import { answerFor } from './calls';
 import { createFlusher } from './flusher';
 import { createIntake, type Arrival } from './intake';
 import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
-import type { Transport } from './transport';
+import type { Transport } from '../delivery/transport';
 
 /** The slice of `runtime.Port` the worker uses; `sender` is set by the browser, not the page. */
 export interface WorkerPort {

@@ -5,10 +5,11 @@ import type { Json } from '../../lib/json';
 import { defaultSettings } from '../../lib/settings';
 import type { HttpRequest } from '../../lib/wire';
 import type { CallOp } from '../../lib/wire-calls';
-import { answerFor, takeBatch } from '../../lib/worker/calls';
+import { takeBatch } from '../../lib/delivery/batch';
+import { answerFor } from '../../lib/worker/calls';
 import { createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
-import type { HttpResult } from '../../lib/worker/transport';
+import type { HttpResult } from '../../lib/delivery/transport';
 
 let seq = 0;
 function record(name: string, call?: CallOp, properties: TrodoEvent['properties'] = {}): HistoryRecord {

@@ -5,7 +5,7 @@ import { defaultSettings, type Settings } from '../../lib/settings';
 import { createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import type { WorkerStore } from '../../lib/worker/store';
-import type { HttpResult, SendOptions } from '../../lib/worker/transport';
+import type { HttpResult, SendOptions } from '../../lib/delivery/transport';
 import type { HttpRequest } from '../../lib/wire';
 import { records } from './delivery-helpers';
 

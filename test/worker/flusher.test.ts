@@ -6,7 +6,7 @@ import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import type { WorkerStore } from '../../lib/worker/store';
-import type { HttpResult, Transport } from '../../lib/worker/transport';
+import type { HttpResult, Transport } from '../../lib/delivery/transport';
 import { T0, deferred, idSource, makeEvent, makeRecord, manualClock, settle } from '../helpers';
 
 type Reply = HttpResult | Promise<HttpResult> | ((ids: string[]) => HttpResult | Promise<HttpResult>);

@@ -7,7 +7,7 @@ import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
-import type { HttpResult } from '../../lib/worker/transport';
+import type { HttpResult } from '../../lib/delivery/transport';
 import { PAGE, deferred, makeEvent, makeRecord, manualClock, settle } from '../helpers';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';

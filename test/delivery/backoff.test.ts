@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter } from '../../lib/worker/backoff';
+import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter } from '../../lib/delivery/backoff';
 
 describe('backoffDelay (full jitter)', () => {
   const policy = { baseMs: 1000, capMs: 60_000 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../lib/json';
-import { classify } from '../../lib/worker/classify';
-import type { HttpResult } from '../../lib/worker/transport';
+import { classify } from '../../lib/delivery/classify';
+import type { HttpResult } from '../../lib/delivery/transport';
 
 const NOW = Date.UTC(2025, 0, 1);
 const response = (status: number, body?: Json, retryAfter: string | null = null): HttpResult => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchTransport } from '../../lib/worker/transport';
+import { fetchTransport } from '../../lib/delivery/transport';
 
 const request = { url: 'http://collector.test/api/events/bulk', method: 'POST' as const, headers: {}, body: '{"events":[]}' };
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
 import { bulkRequest } from '../../lib/wire';
-import { fetchTransport } from '../../lib/worker/transport';
+import { fetchTransport } from '../../lib/delivery/transport';
 import { makeEvent } from '../helpers';
 
 let collector: Collector | null = null;
