@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { loadPlanText } from './lib/plan/load';
 
 /**
  * Build-time configuration. Runtime settings (ingestion host, site id, batching) live in
@@ -11,6 +13,9 @@ const sites = (process.env.WXT_TRODO_SITES ?? '')
   .map((s) => s.trim())
   .filter(Boolean);
 
+/** WXT_TRODO_PLAN=path/to/plan.json: the default tracking plan, checked now so a bad one fails the build. */
+const buildPlan = readBuildPlan(process.env.WXT_TRODO_PLAN);
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
@@ -18,6 +23,7 @@ export default defineConfig({
     // Terser with two passes makes the page tracker, which every page pays for, a few
     // percent smaller than esbuild's minifier does.
     build: { minify: 'terser', terserOptions: { compress: { passes: 2 } } },
+    define: { __TRODO_PLAN__: JSON.stringify(buildPlan) },
   }),
   manifest: ({ browser }) => ({
     name: 'Trodo QA',
@@ -53,4 +59,11 @@ function hostPattern(apiHost: string | undefined): string {
   } catch {
     return 'https://sdkapi.trodo.ai/*';
   }
+}
+
+function readBuildPlan(path: string | undefined): string {
+  if (!path) return 'null';
+  const load = loadPlanText(readFileSync(path, 'utf8'));
+  if (!load.ok) throw new Error(`WXT_TRODO_PLAN=${path}: ${load.error}`);
+  return JSON.stringify(load.plan);
 }

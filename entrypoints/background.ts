@@ -3,6 +3,7 @@ import { SETTINGS_KEY, defaultSettings } from '@/lib/settings';
 import { chunkWorkerStore, openWorkerDb } from '@/lib/worker/chunk-store';
 import { withMemoryFallback } from '@/lib/worker/fallback-store';
 import { memoryWorkerStore } from '@/lib/worker/memory-store';
+import { planStorage } from '@/lib/worker/plan-storage';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '@/lib/worker/service';
 import { settingsStorage } from '@/lib/worker/settings-storage';
 import { fetchTransport } from '@/lib/delivery/transport';
@@ -12,8 +13,12 @@ import { fetchTransport } from '@/lib/delivery/transport';
  * MV3 requires for them to wake a stopped worker; the alarm is re-created at every start
  * because alarms do not survive every kind of restart.
  */
+/** The build's default tracking plan (WXT_TRODO_PLAN, checked by wxt.config.ts), as JSON text; "null" when none. */
+declare const __TRODO_PLAN__: string;
+
 export default defineBackground(() => {
   const stored = settingsStorage(browser.storage.local);
+  const plan = planStorage(browser.storage.local);
   const log = (message: string) => console.warn(`[Trodo QA] ${message}`);
   const service = createWorkerService({
     store: withMemoryFallback(chunkWorkerStore(openWorkerDb()), memoryWorkerStore, log),
@@ -24,6 +29,9 @@ export default defineBackground(() => {
     }),
     readSettings: stored.read,
     writeSettings: stored.write,
+    readPlan: plan.read,
+    writePlan: plan.write,
+    buildPlan: JSON.parse(__TRODO_PLAN__),
     extensionId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     now: Date.now,

@@ -1,4 +1,5 @@
 import type { TrodoEvent } from './event';
+import type { PlanCheck } from './plan/types';
 
 /**
  * Where an event is in its life. `queued` covers "held" too (no site id yet); the viewer
@@ -26,6 +27,8 @@ export interface HistoryRecord {
   batchId?: string;
   /** Why the event was dropped, when it was. */
   reason?: string;
+  /** How the event measured up to the tracking plan, when one is loaded and has a say on it. */
+  plan?: PlanCheck;
 }
 
 /** Counts the viewer shows; `queued` is read from the queue, the rest are running totals. */

@@ -11,6 +11,7 @@
 import type { PageData, TrodoEvent } from './event';
 import { categoryProblem, eventNameProblem, isEventTime } from './event';
 import type { DeliveryState, DeliveryStats, HistoryRecord } from './history';
+import type { LoadedPlan } from './plan/types';
 import { isUuid } from './ids';
 import { isPlainObject } from './json';
 import type { Settings } from './settings';
@@ -165,21 +166,29 @@ export type ViewerToWorker =
   | { type: 'flush' }
   /** Forget delivered and dropped events; queued ones stay unless `queue` is set. */
   | { type: 'clear'; queue?: boolean }
-  | { type: 'save-settings'; change: Partial<Settings> };
+  | { type: 'save-settings'; change: Partial<Settings> }
+  /** A tracking plan's JSON text and where it came from (`file`, `paste`, or the URL it was read from). */
+  | { type: 'load-plan'; text: string; source: string }
+  | { type: 'unload-plan' };
 
 export type WorkerToViewer =
-  | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings }
+  | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings; plan: LoadedPlan | null }
   /** Records that were added or changed, newest last. */
   | { type: 'records'; records: HistoryRecord[] }
   | { type: 'status'; stats: DeliveryStats; state: DeliveryState }
   | { type: 'settings'; settings: Settings }
-  | { type: 'settings-rejected'; errors: Partial<Record<keyof Settings, string>> };
+  | { type: 'settings-rejected'; errors: Partial<Record<keyof Settings, string>> }
+  /** The plan in force changed; re-checked records follow in a snapshot. */
+  | { type: 'plan'; plan: LoadedPlan | null }
+  /** A plan was refused; the one in force stays. `error` names where it is wrong. */
+  | { type: 'plan-rejected'; error: string };
 
-const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings']);
+const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings', 'load-plan', 'unload-plan']);
 
 /** Extension pages are trusted, but a malformed message still must not reach a handler. */
 export function isViewerMessage(value: unknown): value is ViewerToWorker {
   if (!isPlainObject(value) || typeof value.type !== 'string' || !VIEWER_TYPES.has(value.type)) return false;
+  if (value.type === 'load-plan') return typeof value.text === 'string' && typeof value.source === 'string';
   return value.type !== 'save-settings' || isPlainObject(value.change);
 }
 

@@ -1,4 +1,4 @@
-import type { TrodoEvent } from './event';
+import type { PageData, TrodoEvent } from './event';
 import type { Json, JsonObject } from './json';
 import { isPlainObject } from './json';
 
@@ -59,21 +59,26 @@ export function toWireEvent(event: TrodoEvent): WireEvent {
     user_id: event.userId ?? event.distinctId,
     custom_properties: event.properties,
     auto_event_data: event.autoData ?? {},
-    page_data: {
-      current_url: page.url,
-      page_title: page.title,
-      uri: page.path,
-      referrer: page.referrer,
-      screen_width: page.screenWidth,
-      screen_height: page.screenHeight,
-      viewport_width: page.viewportWidth,
-      viewport_height: page.viewportHeight,
-      dpi: page.dpi,
-    },
+    page_data: wirePageData(page),
   };
   if (event.element) wire.element_data = event.element;
   wire.override_data = { wallet_address: null, is_web3_user: false, ...utmOf(page.url), referrer: page.referrer ?? 'direct' };
   return wire;
+}
+
+/** The page data as Trodo's events API names it. */
+export function wirePageData(page: PageData): WireEvent['page_data'] {
+  return {
+    current_url: page.url,
+    page_title: page.title,
+    uri: page.path,
+    referrer: page.referrer,
+    screen_width: page.screenWidth,
+    screen_height: page.screenHeight,
+    viewport_width: page.viewportWidth,
+    viewport_height: page.viewportHeight,
+    dpi: page.dpi,
+  };
 }
 
 /** The six UTM parameters of a URL, null when absent (the official SDK's fields). */

@@ -16,12 +16,16 @@ const KiB = 1024;
 export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
   [TRACKER_CHUNK]: 12 * KiB, // goal; measured 10.8 KiB with auto-capture
   'content-scripts/bridge.js': 7 * KiB, // measured 5.9 KiB
-  'background.js': 15 * KiB, // measured 12.8 KiB (chunked store, fault matrix)
+  // Raised from 15 KiB for the tracking plan (issue 12), which by design is checked in the
+  // worker: @cfworker/json-schema (6.4 KiB gzip alone; a validator that generates no code, as
+  // MV3 requires), the plan's own schema, loader, checks and Segment import.
+  'background.js': 29.5 * KiB, // measured 25.2 KiB (12.8 KiB before the plan)
   'chunks/viewer.js': 12 * KiB, // measured 10.1 KiB (Preact and the shared viewer code)
-  'chunks/Viewer.js': 8 * KiB, // measured 6.8 KiB (the popup and side panel UI)
+  // Raised from 8 KiB for the Plan tab, coverage, the draft-plan inference and the QA report (issue 12).
+  'chunks/Viewer.js': 12 * KiB, // measured 10.3 KiB (the popup and side panel UI)
   'chunks/popup.js': 0.5 * KiB,
   'chunks/sidepanel.js': 0.5 * KiB,
-  'chunks/options.js': 2 * KiB, // measured 1.6 KiB
+  'chunks/options.js': 3 * KiB, // measured 2.4 KiB with plan loading (file, paste, URL); 1.6 KiB before
   'assets/viewer.css': 2.5 * KiB, // measured 2.1 KiB
   'popup.html': 0.5 * KiB,
   'sidepanel.html': 0.5 * KiB,

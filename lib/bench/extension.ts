@@ -20,6 +20,30 @@ export async function configure(context: BrowserContext, change: Partial<Setting
   await sleep(300);
 }
 
+/**
+ * Loads a tracking plan as the options page does (a load-plan message on a viewer port)
+ * and waits until the worker has it in force.
+ */
+export async function loadPlan(context: BrowserContext, extensionId: string, text: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  const answer = await page.evaluate(
+    (planText) =>
+      new Promise<string>((resolve) => {
+        const runtime = (globalThis as unknown as { chrome: { runtime: { connect(o: { name: string }): { postMessage(m: unknown): void; onMessage: { addListener(l: (m: { type: string; error?: string }) => void): void } } } } }).chrome.runtime;
+        const port = runtime.connect({ name: 'trodo-viewer' });
+        port.onMessage.addListener((message) => {
+          if (message.type === 'plan') resolve('ok');
+          if (message.type === 'plan-rejected') resolve(message.error ?? 'rejected');
+        });
+        port.postMessage({ type: 'load-plan', text: planText, source: 'bench' });
+      }),
+    text,
+  );
+  await page.close();
+  if (answer !== 'ok') throw new Error(`the bench plan was refused: ${answer}`);
+}
+
 /** An extension page, for storage estimates and CDP access to the worker. */
 export async function extensionPage(context: BrowserContext, extensionId: string): Promise<Page> {
   const page = await context.newPage();

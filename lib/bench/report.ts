@@ -1,6 +1,7 @@
 import type { BenchResults } from './results';
 import { TRACKER_CHUNK } from './budgets';
 import { NODE_EVENTS, renderNodeSdks } from './node-sdks';
+import { median } from './stats';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -18,6 +19,7 @@ const NAMES: Record<string, string> = {
 
 /** The bench's markdown: SDKs side by side, the extension's own figures, goals, chunk sizes. */
 export function renderMarkdown(r: BenchResults): string {
+  const pv = r.planValidation;
   const tracker = r.sizes.chunks.find((c) => c.chunk === TRACKER_CHUNK)!;
   const bridge = r.sizes.chunks.find((c) => c.chunk === 'content-scripts/bridge.js');
   // A peer that sent nothing (the official SDK switches itself off under automation) times
@@ -70,6 +72,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| extension storage with ${q.events} events queued (held: no site id) + history | ${mb(q.storageAfter.usage)} (${mb(q.storageAfter.usage - q.storageBefore.usage)} against before queueing, which already held a 10 000-record history; IndexedDB ${q.storageAfter.indexedDB === null ? 'n/a' : mb(q.storageAfter.indexedDB)}) |`);
   lines.push(`| service worker JS heap (after GC) with the queue full | ${q.workerHeap ? mb(q.workerHeap.usedSize) : `n/a (${q.workerHeapError ?? 'worker not found'})`} |`);
   lines.push(`| popup: open → list rendered, ${r.popup.history} events in history | ${ms(r.popup.medianMs)} median of 3 — lists **${r.popup.rows}** records |`);
+  lines.push(`| tracking plan: ${pv.events} events checked against a ${pv.planEvents}-event plan (${(pv.violatingShare * 100).toFixed(0)} % break it; the worker's code path, in Node) | ${pv.eventsPerSecond.toFixed(0)} events/s (median of ${pv.runsMs.length} runs, ${ms(median(pv.runsMs))}) |`);
   lines.push('');
   lines.push('### Goals');
   lines.push('');
@@ -79,6 +82,9 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| track() per call | ≤ 5 µs median | ${us(r.ours.cost.median1k)} (1k), ${us(r.ours.cost.median10k)} (10k) | ${yes(Math.max(r.ours.cost.median1k, r.ours.cost.median10k) <= 5)} |`);
   lines.push(`| track() vs fastest peer (that sent anything) | < ⅓ of ${fastestPeerId} (${us(fastestPeer)}) = ${us(fastestPeer / 3)} | ${us(r.ours.cost.median1k)} = ${((r.ours.cost.median1k / fastestPeer) * 100).toFixed(0)} % of it | ${yes(r.ours.cost.median1k < fastestPeer / 3)} |`);
   lines.push(`| main-thread time, 1 000 events until acked | ≤ 50 ms | ${ms(r.mainThread.medianTaskMs)} | ${yes(r.mainThread.medianTaskMs <= 50)} |`);
+  lines.push(`| plan validation | ≥ 20 000 events/s | ${pv.eventsPerSecond.toFixed(0)} events/s | ${yes(pv.eventsPerSecond >= 20_000)} |`);
+  const withPlan = pv.deliveryWithPlan;
+  lines.push(`| throughput with a 200-event plan loaded | ≥ 90 % of without | ${withPlan.eventsPerSecond.toFixed(0)} events/s = ${((withPlan.eventsPerSecond / d.eventsPerSecond) * 100).toFixed(0)} % of ${d.eventsPerSecond.toFixed(0)}, ${withPlan.events - withPlan.received} lost | ${yes(withPlan.eventsPerSecond >= 0.9 * d.eventsPerSecond && withPlan.received === withPlan.events)} |`);
   lines.push(`| throughput page → collector | ≥ 5 000 events/s, zero loss | ${d.eventsPerSecond.toFixed(0)} events/s, ${d.events - d.received} lost | ${yes(d.eventsPerSecond >= 5000 && d.received === d.events)} |`);
   lines.push(`| requests | ≤ 20 per 1 000 events | ${d.requestsPer1000.toFixed(1)} | ${yes(d.requestsPer1000 <= 20)} |`);
   lines.push(`| page load added | ≤ 2 ms median | ${ms(r.pageLoad.added)} | ${yes(r.pageLoad.added <= 2)} |`);

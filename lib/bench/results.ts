@@ -4,6 +4,7 @@ import type { MainThread } from './main-thread';
 import type { NodeSdkResult } from './node-sdks';
 import type { PageLoad } from './page-load';
 import type { PeerResult, WebdriverFinding } from './peer-bench';
+import type { PlanValidation } from './plan-validation';
 import type { PopupRender } from './popup';
 import type { ChunkSize } from './sizes';
 import type { TrackCost } from './track-cost';
@@ -36,6 +37,8 @@ export interface BenchResults {
     workerHeapError?: string;
   };
   popup: PopupRender & { history: number };
+  /** Checking events against a tracking plan, by the worker's code path. */
+  planValidation: PlanValidation & { deliveryWithPlan: Delivery };
   /** Requests to hosts other than loopback, by host: answered locally or blocked, never sent. */
   offLoopback: { extensionBrowser: Record<string, number>; peerBrowser: Record<string, number> };
 }

@@ -9,7 +9,7 @@ import { defaultSettings } from '../settings';
 import { HISTORY_LIMIT } from '../worker/service';
 import { GZIP_BUDGETS } from './budgets';
 import { measureDelivery } from './delivery';
-import { configure, extensionPage, storageEstimate, workerHeap } from './extension';
+import { configure, extensionPage, loadPlan, storageEstimate, workerHeap } from './extension';
 import { harness } from './harness';
 import { describeMachine } from './machine';
 import { measureMainThread } from './main-thread';
@@ -17,6 +17,7 @@ import { measureNodeSdks } from './node-sdks';
 import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
 import { measurePeer, officialUnderAutomation } from './peer-bench';
+import { deliveryPlan, measurePlanValidation } from './plan-validation';
 import { PEERS, bundlePeer, officialUmdSize } from './peers';
 import { measurePopup } from './popup';
 import { renderMarkdown } from './report';
@@ -55,6 +56,9 @@ for (const peer of PEERS) {
   bundles.push(bundle);
 }
 
+log('tracking plan: 10 000 events checked against a 200-event plan…');
+const planValidation = measurePlanValidation();
+
 const collector = await startCollector();
 const sink = await startSinkServer();
 const site = await startSiteServer(SITE);
@@ -86,6 +90,10 @@ try {
   await deliveryPage.goto(`${site.url}/bench.html`);
   await harness(deliveryPage).ready();
   const delivery = await measureDelivery(ext.context, deliveryPage, collector);
+
+  log('end to end again, with a 200-event tracking plan loaded…');
+  await loadPlan(ext.context, ext.extensionId, JSON.stringify(deliveryPlan()));
+  const deliveryWithPlan = await measureDelivery(ext.context, deliveryPage, collector);
   await deliveryPage.close();
 
   log('queue footprint: 10 000 events held (no site id)…');
@@ -153,6 +161,7 @@ try {
     mainThread,
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
     popup: { ...popup, history },
+    planValidation: { ...planValidation, deliveryWithPlan },
     offLoopback: { extensionBrowser: extGuard.attempts(), peerBrowser: plainGuard.attempts() },
   };
   const markdown = renderMarkdown(results);

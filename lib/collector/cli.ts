@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readPlanText } from '../plan/read';
 import { cliOptions, USAGE } from './cli-options';
 import { TOKEN_HEADER } from './guard';
 import { startCollector } from './server';
@@ -17,11 +18,19 @@ if (options.help) {
   process.exit(0);
 }
 mkdirSync(dirname(options.dataFile), { recursive: true });
+// A plan that does not load stops the collector: a run checked against no plan would pass.
+const planLoad = options.planFile ? readPlanText(readFileSync(options.planFile, 'utf8')) : null;
+if (planLoad && !planLoad.ok) {
+  console.error(`${options.planFile}: ${planLoad.error}`);
+  process.exit(1);
+}
+const plan = planLoad?.ok ? planLoad.plan : undefined;
 
-const collector = await startCollector({ ...options, log: (line) => console.log(`[collector] ${line}`) });
+const collector = await startCollector({ ...options, plan, log: (line) => console.log(`[collector] ${line}`) });
 const { events, dropped } = collector.summary();
 console.log(`Trodo collector listening on ${options.host}:${collector.port} (events in ${options.dataFile}, ${events} held${dropped ? `, ${dropped} older ones not loaded` : ''})`);
 console.log(`  events:   GET  ${collector.url}/__collector/events`);
+if (plan) console.log(`  plan:     ${plan.name} v${plan.version} (${options.planFile}); GET ${collector.url}/__collector/violations`);
 console.log(`  faults:   POST ${collector.url}/__collector/faults  {"faults":[{"status":503,"times":5}]}`);
 if (collector.token) {
   console.log(`  token:    ${collector.token}`);

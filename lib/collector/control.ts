@@ -5,6 +5,9 @@ import { CONTROL_PREFIX } from './guard';
 import { readBody, send, sendTimeout } from './http';
 import { nestsDeeperThan, type Limits } from './limits';
 import { filterEvents, matchProblem, parseFilter, type EventMatch } from './query';
+import { PLAN_LIMITS } from '../plan/load';
+import { readPlanText } from '../plan/read';
+import type { collectorPlan } from './plan-route';
 import type { Store } from './store';
 import type { Waiters } from './wait';
 
@@ -16,6 +19,8 @@ export interface ControlContext {
   /** The request's URL (its query holds GET filters). */
   url: URL;
   plan: ReturnType<typeof createFaultPlan>;
+  /** The tracking plan in force and its checks. */
+  tracking: ReturnType<typeof collectorPlan>;
   limits: Limits;
   /** The request's JSON body (`value` is `undefined` when empty), or `null` once its error was answered. */
   readJson(): Promise<{ value: unknown } | null>;
@@ -29,10 +34,11 @@ export type ControlRoute = (ctx: ControlContext) => void | Promise<void>;
  * one entry here; the guard in front of the table applies to it without more code.
  */
 export const controlRoutes: Record<string, ControlRoute> = {
-  'GET /events': ({ store, url, send }) => {
+  'GET /events': ({ store, tracking, url, send }) => {
     const parsed = parseFilter(url.searchParams);
     if ('error' in parsed) return send(400, { error: parsed.error });
-    send(200, { events: filterEvents(store.events(), parsed.filter), duplicates: store.duplicates(), dropped: store.summary().dropped });
+    const held = store.events();
+    send(200, { events: filterEvents(held, parsed.filter), duplicates: store.duplicates(), dropped: store.summary().dropped, violations: tracking.counts(held.map((r) => r.event)) });
   },
   'POST /wait': async ({ req, waiters, readJson, send }) => {
     const read = await readJson();
@@ -58,10 +64,22 @@ export const controlRoutes: Record<string, ControlRoute> = {
     });
   },
   'GET /requests': ({ store, send }) => send(200, { requests: store.requests() }),
-  'GET /summary': ({ store, send }) => send(200, store.summary()),
-  'POST /reset': ({ store, waiters, plan, send }) => {
+  'GET /summary': ({ store, tracking, send }) => send(200, { ...store.summary(), violations: tracking.counts(store.events().map((r) => r.event)) }),
+  'GET /violations': ({ store, tracking, send }) => send(200, tracking.violations(store.events().map((r) => r.event))),
+  /** A plan loaded at run time (a test suite's own); refused with the loader's message, the plan in force staying. */
+  'POST /plan': async ({ tracking, readJson, send }) => {
+    const read = await readJson();
+    if (!read) return;
+    const body = read.value;
+    // The plan itself or `{ "plan": … }`; a Segment Protocols export is converted, as everywhere.
+    const loaded = readPlanText(JSON.stringify(isPlainObject(body) && isPlainObject(body.plan) ? body.plan : body ?? null));
+    if (!loaded.ok) return send(400, { error: loaded.error });
+    send(200, { ok: true, plan: tracking.set(loaded.plan) });
+  },
+  'POST /reset': ({ store, waiters, tracking, plan, send }) => {
     store.reset();
     waiters.reset();
+    tracking.reset();
     plan.set([]);
     send(200, { ok: true });
   },
@@ -82,8 +100,8 @@ const WAIT_DEFAULT_MS = 10_000;
 // Longer than any test step should wait; a CI job that hangs should fail, not block.
 const WAIT_MAX_MS = 300_000;
 
-// Control bodies are small: a fault list, a filter.
-const CONTROL_BODY_BYTES = 256 * 1024;
+// Control bodies are small (a fault list, a match) but for a plan, which may be as large as the loader takes.
+const CONTROL_BODY_BYTES = PLAN_LIMITS.bytes + 64 * 1024;
 
 export async function control(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'url' | 'readJson' | 'send'>) {
   const path = url.pathname;

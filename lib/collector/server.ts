@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { control } from './control';
+import type { Plan } from '../plan/types';
 import { createFaultPlan, type Fault } from './faults';
+import { collectorPlan } from './plan-route';
 import { allowedHostnames, guard, isLoopbackBind, urlHost, type GuardPolicy } from './guard';
 import { send } from './http';
 import { INGEST_HEADERS, ingest } from './ingest';
@@ -29,6 +31,8 @@ export interface CollectorOptions extends Partial<Limits> {
   token?: string;
   /** Host names besides loopback and the bound address that requests may name (a DNS name in CI). */
   allowedHosts?: string[];
+  /** A tracking plan (lib/plan/) to check accepted events against: GET /__collector/violations. */
+  plan?: Plan;
 }
 
 export interface Collector {
@@ -58,7 +62,8 @@ export interface Collector {
  * event_id, persists what it accepts, lists it back, and fails on request. Every request
  * passes the guard first (Host, origin, token); see guard.ts for what it promises.
  * Control API: GET /__collector/events (filters: see EventFilter), POST /__collector/wait
- * `{ match, count?, timeoutMs? }`, GET /__collector/requests, GET /__collector/summary,
+ * `{ match, count?, timeoutMs? }`, GET /__collector/violations, POST /__collector/plan,
+ * GET /__collector/requests, GET /__collector/summary,
  * POST /__collector/faults `{ faults, failRate?, failStatus? }`, POST /__collector/reset.
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
@@ -70,6 +75,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const waiters = createWaiters(() => store.events());
   const store = createStore(limits, options.dataFile, (fresh) => waiters.offer(fresh));
   const plan = createFaultPlan();
+  const tracking = collectorPlan(options.plan);
   const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
   // The port is known once listening; until then no Host matches (port 0), so nothing gets through.
   const policy: GuardPolicy = { port: 0, hostnames: allowedHostnames(bind, options.allowedHosts ?? [], interfaceAddresses), token, ingestHeaders: INGEST_HEADERS };
@@ -86,7 +92,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       case 'preflight':
         return send(res, 204, undefined, verdict.headers);
       case 'control':
-        return control(req, res, url, verdict.headers, { store, waiters, plan, limits });
+        return control(req, res, url, verdict.headers, { store, waiters, plan, tracking, limits });
       case 'ingest':
         return ingest(req, res, path, verdict.headers, { store, plan, limits, log });
     }
@@ -128,6 +134,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     reset() {
       store.reset();
       waiters.reset();
+      tracking.reset();
       plan.set([]);
     },
     close: () =>

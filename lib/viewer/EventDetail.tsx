@@ -3,18 +3,26 @@ import type { Json } from '../json';
 import { toWireEvent } from '../wire';
 import { lintEvent } from './lint';
 import { formatTime } from './model';
+import { describeViolation, violationsOf } from './plan-view';
 
 /** One event in full: its life so far, lint, what the tracker changed, its data, and the JSON as sent. */
 export function EventDetail({ record, held, now, onClose }: { record: HistoryRecord; held?: string; now: number; onClose: () => void }) {
   const { event } = record;
   const json = JSON.stringify(toWireEvent(event), null, 2);
   const warnings = lintEvent(record);
+  const violations = violationsOf(record);
   return (
     <section class="detail" data-testid="event-detail" aria-label={`Event ${event.name}`}>
       <header>
         <h2>{event.name}</h2>
         <button type="button" class="quiet" onClick={onClose} aria-label="Close details (Escape)">✕</button>
       </header>
+      {violations.length > 0 && (
+        <div class="violations" data-testid="detail-violations">
+          <h3>Tracking plan: {violations.length} violation{violations.length === 1 ? '' : 's'}</h3>
+          <ul>{violations.map((v) => <li key={`${v.kind}${v.path}`} data-kind={v.kind}>{describeViolation(v)}</li>)}</ul>
+        </div>
+      )}
       <ol class="life" data-testid="detail-life">{lifeSteps(record, now, held).map((step) => <li key={step}>{step}</li>)}</ol>
       {warnings.length > 0 && (
         <div class="warnings" data-testid="detail-lint">

@@ -1,6 +1,7 @@
 import type { HistoryRecord } from '../history';
 import { lintEvent } from './lint';
 import { describeStatus, formatTime } from './model';
+import { describeViolation, violationsOf } from './plan-view';
 
 interface Props {
   record: HistoryRecord;
@@ -17,6 +18,7 @@ export const ROW_HEIGHT = 58;
 export function EventRow({ record, index, selected, held, now, onSelect }: Props) {
   const { event } = record;
   const warnings = lintEvent(record);
+  const violations = violationsOf(record);
   return (
     <div
       class={`event ${selected ? 'selected' : ''}`}
@@ -32,6 +34,11 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
         {event.name}
         {event.kind === 'auto' && <span class="tag">auto</span>}
         {event.call && <span class="tag">call</span>}
+        {violations.length > 0 && (
+          <span class="violation-badge" data-testid="violation-badge" title={violations.map(describeViolation).join('\n')}>
+            ✗ {violations.length}
+          </span>
+        )}
         {warnings.length > 0 && (
           <span class="lint-badge" data-testid="lint-badge" title={warnings.map((w) => w.message).join('\n')}>
             ⚠ {warnings.length}

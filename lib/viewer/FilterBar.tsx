@@ -7,10 +7,12 @@ interface Props {
   origins: string[];
   categories: string[];
   hasTab: boolean;
+  /** A plan is loaded: the "violations only" switch has a meaning. */
+  hasPlan: boolean;
 }
 
 /** Search and filters over the event list. */
-export function FilterBar({ filter, onChange, matcher, origins, categories, hasTab }: Props) {
+export function FilterBar({ filter, onChange, matcher, origins, categories, hasTab, hasPlan }: Props) {
   const set = <K extends keyof Filter>(key: K, value: Filter[K]) => onChange({ ...filter, [key]: value });
   return (
     <div class="filters" role="search">
@@ -33,6 +35,12 @@ export function FilterBar({ filter, onChange, matcher, origins, categories, hasT
         <label class="toggle">
           <input type="checkbox" checked={filter.currentTab} data-testid="current-tab" onChange={(e) => set('currentTab', (e.currentTarget as HTMLInputElement).checked)} />
           This tab
+        </label>
+      )}
+      {hasPlan && (
+        <label class="toggle">
+          <input type="checkbox" checked={filter.violations} data-testid="violations-only" onChange={(e) => set('violations', (e.currentTarget as HTMLInputElement).checked)} />
+          Violations only
         </label>
       )}
       <Select label="Site" value={filter.origin} options={origins} testId="filter-origin" onChange={(v) => set('origin', v)} />

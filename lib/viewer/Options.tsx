@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BOUNDS, checkSettings, type Settings } from '../settings';
 import type { ViewerPort } from './connection';
+import { PlanOptions } from './PlanOptions';
 import { useWorker } from './use-worker';
 
 type Errors = Partial<Record<keyof Settings, string>>;
@@ -96,6 +97,7 @@ export function Options({ connect, requestHost }: Props) {
           {saved && Object.keys(errors).length === 0 && <span role="status">Saved.</span>}
         </div>
       </form>
+      <PlanOptions model={model} send={send} requestHost={requestHost} />
     </main>
   );
 }

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { HistoryRecord } from '../history';
+import { draftPlan } from '../plan/infer';
+import { subjectOfEvent } from '../plan/subject';
 import { captureOn } from '../settings';
 import { EventDetail } from './EventDetail';
 import { EventRow, ROW_HEIGHT } from './EventRow';
@@ -10,10 +12,12 @@ import type { CurrentTab, ViewerHost } from './host';
 import { IdentityPanel } from './IdentityPanel';
 import { LintPanel } from './LintPanel';
 import { newestFirst } from './model';
+import { PlanPanel } from './PlanPanel';
+import { qaReport } from './report';
 import { useWorker } from './use-worker';
 import { VirtualList } from './VirtualList';
 
-type View = 'events' | 'lint' | 'identity';
+type View = 'events' | 'plan' | 'lint' | 'identity';
 
 /** The QA viewer, shared by the popup and the side panel. */
 export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' | 'sidepanel' }) {
@@ -30,7 +34,8 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
   const tabRecords = useMemo(() => (tab ? all.filter((r) => r.tabId === tab.id) : all), [all, tab]);
   const selectedIndex = visible.findIndex((r) => r.id === selectedId);
   const selected = selectedIndex >= 0 ? visible[selectedIndex] : undefined;
-  const { stats, state, settings } = model;
+  const { stats, state, settings, plan } = model;
+  const violating = useMemo(() => visible.filter((r) => r.plan?.violations.length).length, [visible]);
   const retrying = useMemo(() => all.filter((r) => r.status === 'retrying').length, [all]);
   const site = siteOf(tab, tabRecords);
 
@@ -53,6 +58,17 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
     else host.download(`trodo-events-${stamp}.ndjson`, toNdjson(visible), 'application/x-ndjson');
   }
 
+  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+  function downloadDraft() {
+    const draft = draftPlan(visible.map((r) => subjectOfEvent(r.event)), { name: plan ? `${plan.plan.name} (draft)` : 'Draft from a QA session' });
+    host.download(`trodo-plan-draft-${stamp()}.json`, `${JSON.stringify(draft, null, 2)}\n`, 'application/json');
+  }
+  function downloadReport(format: 'md' | 'json') {
+    const report = qaReport(plan, visible, { ...host.about(), now: Date.now() });
+    if (format === 'md') host.download(`trodo-qa-report-${stamp()}.md`, report.markdown, 'text/markdown');
+    else host.download(`trodo-qa-report-${stamp()}.json`, report.json, 'application/json');
+  }
+
   const paused = settings ? !settings.captureEnabled : false;
   const siteOff = settings && site ? !captureOn({ ...settings, captureEnabled: true }, site) : false;
 
@@ -60,6 +76,9 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
     <main class={`viewer ${surface}`}>
       <header class="bar">
         <h1>Trodo QA</h1>
+        <button type="button" class="plan-name quiet" data-testid="plan-name" onClick={() => setView('plan')} title={plan ? `Tracking plan from ${plan.source}` : 'No tracking plan loaded'}>
+          {plan ? <>Plan: <strong>{plan.plan.name}</strong> v{plan.plan.version}</> : <span class="muted">No plan</span>}
+        </button>
         <dl class="counts" data-testid="counts">
           <Count label="captured" value={stats.captured} />
           <Count label="queued" value={stats.queued} />
@@ -124,9 +143,9 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
       </div>
 
       <nav class="views" role="tablist" aria-label="Views">
-        {(['events', 'lint', 'identity'] as const).map((v) => (
+        {(['events', 'plan', 'lint', 'identity'] as const).map((v) => (
           <button key={v} type="button" role="tab" aria-selected={view === v} data-testid={`view-${v}`} onClick={() => setView(v)}>
-            {v === 'events' ? `Events (${visible.length})` : v === 'lint' ? 'Lint' : 'Identity'}
+            {v === 'events' ? `Events (${visible.length})` : v === 'plan' ? (plan && violating ? `Plan (⚠ ${violating})` : 'Plan') : v === 'lint' ? 'Lint' : 'Identity'}
           </button>
         ))}
       </nav>
@@ -141,6 +160,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
               origins={distinct(all, (r) => r.origin)}
               categories={distinct(all, (r) => r.event.category)}
               hasTab={tab !== null}
+              hasPlan={plan !== null}
             />
           </div>
           <div class={`panes ${selected ? 'with-detail' : ''}`}>
@@ -164,6 +184,11 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
             {selected && <EventDetail record={selected} held={state.held} now={now} onClose={() => setSelectedId(null)} />}
           </div>
         </>
+      )}
+      {view === 'plan' && (
+        <div class="pane-scroll">
+          <PlanPanel loaded={plan} records={all} tabId={tab?.id ?? null} onDraft={downloadDraft} onReport={downloadReport} onOptions={host.openOptions} />
+        </div>
       )}
       {view === 'lint' && <div class="pane-scroll"><LintPanel records={visible} /></div>}
       {view === 'identity' && <div class="pane-scroll"><IdentityPanel records={tabRecords} now={now} /></div>}

@@ -39,6 +39,7 @@ export function browserHost(surface: 'popup' | 'sidepanel'): ViewerHost {
             if (windowId !== undefined) void sidePanel.open({ windowId }).then(() => window.close());
           }
         : undefined,
+    about: () => ({ browser: navigator.userAgent, extensionVersion: browser.runtime.getManifest().version }),
     download(filename, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));
       const link = Object.assign(document.createElement('a'), { href: url, download: filename });

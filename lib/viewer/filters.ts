@@ -11,9 +11,11 @@ export interface Filter {
   category: string;
   kind: '' | 'custom' | 'auto';
   status: '' | DeliveryStatus;
+  /** Only events that break the tracking plan. */
+  violations: boolean;
 }
 
-export const DEFAULT_FILTER: Filter = { text: '', regex: false, currentTab: true, origin: '', category: '', kind: '', status: '' };
+export const DEFAULT_FILTER: Filter = { text: '', regex: false, currentTab: true, origin: '', category: '', kind: '', status: '', violations: false };
 
 export type TextMatcher = { ok: true; test: (record: HistoryRecord) => boolean } | { ok: false; error: string };
 
@@ -52,6 +54,7 @@ export function applyFilter(records: HistoryRecord[], filter: Filter, tabId: num
       (!filter.category || r.event.category === filter.category) &&
       (!filter.kind || r.event.kind === filter.kind) &&
       (!filter.status || r.status === filter.status) &&
+      (!filter.violations || (r.plan?.violations.length ?? 0) > 0) &&
       text(r),
   );
 }

@@ -16,4 +16,6 @@ export interface ViewerHost {
   /** Opens the side panel (popup only, and only where the browser has one). */
   openSidePanel?: () => void;
   download: (filename: string, text: string, type: string) => void;
+  /** The browser and this extension's version, for QA reports. */
+  about: () => { browser: string; extensionVersion: string };
 }

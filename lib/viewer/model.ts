@@ -1,5 +1,6 @@
 import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type HistoryRecord } from '../history';
 import type { WorkerToViewer } from '../protocol';
+import type { LoadedPlan } from '../plan/types';
 import type { Settings } from '../settings';
 
 /** What a viewer knows: the worker's snapshot plus the updates since. */
@@ -10,6 +11,9 @@ export interface ViewerModel {
   state: DeliveryState;
   settings: Settings | null;
   settingsErrors: Partial<Record<keyof Settings, string>>;
+  plan: LoadedPlan | null;
+  /** Why the last plan offered was refused; cleared when one is taken. */
+  planError: string | null;
 }
 
 export const INITIAL_MODEL: ViewerModel = {
@@ -19,6 +23,8 @@ export const INITIAL_MODEL: ViewerModel = {
   state: { inFlight: false, failures: 0 },
   settings: null,
   settingsErrors: {},
+  plan: null,
+  planError: null,
 };
 
 export function applyMessage(model: ViewerModel, message: WorkerToViewer): ViewerModel {
@@ -31,6 +37,7 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
         stats: message.stats,
         state: message.state,
         settings: message.settings,
+        plan: message.plan,
       };
     case 'records': {
       const records = new Map(model.records);
@@ -43,6 +50,10 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
       return { ...model, settings: message.settings, settingsErrors: {} };
     case 'settings-rejected':
       return { ...model, settingsErrors: message.errors };
+    case 'plan':
+      return { ...model, plan: message.plan, planError: null };
+    case 'plan-rejected':
+      return { ...model, planError: message.error };
   }
 }
 

@@ -3,11 +3,16 @@ import {
   BRIDGE_PORT, VIEWER_PORT, isViewerMessage,
   type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
+import { planKey } from '../plan/check';
+import { readPlanText } from '../plan/read';
+import type { LoadedPlan } from '../plan/types';
 import { captureOn, checkSettings, loadSettings, type Settings } from '../settings';
 import type { BackoffPolicy } from '../delivery/backoff';
 import { answerFor } from './calls';
 import { createFlusher } from './flusher';
 import { createIntake, type Arrival } from './intake';
+import { createPlanChecks } from './plan-checks';
+import { planInForce } from './plan-storage';
 import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
 import type { Transport } from '../delivery/transport';
 
@@ -39,6 +44,11 @@ export interface ServiceDeps {
   /** Shows a tab's event count on the toolbar icon. */
   setBadge: (tabId: number, count: number) => void;
   backoff?: BackoffPolicy;
+  /** The stored tracking plan (lib/worker/plan-storage.ts) and where to keep a new one. */
+  readPlan?: () => Promise<unknown>;
+  writePlan?: (plan: LoadedPlan | null) => Promise<void>;
+  /** The build's default plan (WXT_TRODO_PLAN), in force until one is loaded or removed. */
+  buildPlan?: unknown;
 }
 
 export const FLUSH_ALARM = 'trodo-flush';
@@ -56,9 +66,14 @@ export function createWorkerService(deps: ServiceDeps) {
     (stored) => void (settings = loadSettings(deps.defaults, stored)),
     (error) => deps.log(`could not read settings; using defaults (${String(error)})`),
   );
+  const plans = createPlanChecks(() => new Promise((resolve) => void deps.setTimer(resolve, 0)));
+  const planLoaded = (deps.readPlan?.() ?? Promise.resolve(undefined)).then(
+    (stored) => plans.set(planInForce(stored, deps.buildPlan, deps.now())),
+    (error) => deps.log(`could not read the tracking plan (${String(error)})`),
+  );
   /** Open bridge ports and the page origin each speaks for (from its sender). */
   const bridges = new Map<WorkerPort, { origin: string; tabId: number }>();
-  const viewers = createViewerHub(deps, () => settings);
+  const viewers = createViewerHub(deps, () => settings, plans);
   let ingestedSinceTrim = 0;
 
   const flusher = createFlusher({
@@ -106,16 +121,20 @@ export function createWorkerService(deps: ServiceDeps) {
     port.onMessage.addListener((message) => intake.receive(port, message, tabId, origin));
   }
 
-  const intake = createIntake<WorkerPort>({ now: deps.now, log: deps.log, store: storeBatch, ready: loaded });
+  const intake = createIntake<WorkerPort>({ now: deps.now, log: deps.log, store: storeBatch, ready: Promise.all([loaded, planLoaded]) });
 
   /** Stores what bridges sent (unless capture is off for their site), then acknowledges it. */
   async function storeBatch(batch: Arrival<WorkerPort>[]) {
     const now = deps.now();
     const records: HistoryRecord[] = batch
       .filter(({ origin }) => captureOn(settings, origin))
-      .flatMap(({ events, tabId, origin }) => events.map((event) => ({
-        id: event.id, event, tabId, origin, status: 'queued' as const, capturedAt: event.time, queuedAt: now, attempts: 0,
-      })));
+      .flatMap(({ events, tabId, origin }) => events.map((event) => {
+        const record: HistoryRecord = { id: event.id, event, tabId, origin, status: 'queued', capturedAt: event.time, queuedAt: now, attempts: 0 };
+        // Checked here, in the worker, never in the page: the plan's verdict is kept with the event.
+        const plan = plans.check(event);
+        if (plan) record.plan = plan;
+        return record;
+      }));
     if (records.length) {
       const fresh = await deps.store.ingest(records);
       viewers.records(fresh);
@@ -176,7 +195,29 @@ export function createWorkerService(deps: ServiceDeps) {
         settingsChanged(check.settings);
         break;
       }
+      case 'load-plan': {
+        await planLoaded;
+        const load = readPlanText(message.text);
+        if (!load.ok) {
+          post(port, { type: 'plan-rejected', error: load.error });
+          break;
+        }
+        await planChanged({ plan: load.plan, key: planKey(load.plan), source: message.source, loadedAt: deps.now() });
+        break;
+      }
+      case 'unload-plan':
+        await planLoaded;
+        await planChanged(null);
+        break;
     }
+  }
+
+  /** A new plan is in force: kept, told to viewers, and the history in view re-checked. */
+  async function planChanged(next: LoadedPlan | null) {
+    await deps.writePlan?.(next);
+    plans.set(next);
+    viewers.plan();
+    await viewers.resync();
   }
 
   function settingsChanged(next: Settings) {
@@ -233,9 +274,11 @@ function senderOrigin(sender: WorkerPort['sender']): string | null {
  * Keeps open viewers (popup, options) current. Changes are gathered and sent every 100 ms
  * so that a burst of thousands of events is a handful of messages, not thousands.
  */
-function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
+function createViewerHub(deps: ServiceDeps, settings: () => Settings, plans: ReturnType<typeof createPlanChecks>) {
   const ports = new Set<WorkerPort>();
   const changed = new Map<string, HistoryRecord>();
+  /** Records changed while a snapshot was being made: sent after it, so it cannot overwrite them. */
+  const pending = new Set<Map<string, HistoryRecord>>();
   let state: DeliveryState = { inFlight: false, failures: 0 };
   let timer: unknown = null;
   const current = (): DeliveryState => ({ ...state, degraded: deps.store.degraded?.() });
@@ -255,7 +298,7 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
 
   async function publish() {
     timer = null;
-    const records = [...changed.values()];
+    const records = [...changed.values()].map(plans.current);
     changed.clear();
     const stats = await deps.store.stats();
     for (const port of ports) {
@@ -268,8 +311,17 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
     // All of history, which the list virtualises. Trimming keeps it near HISTORY_LIMIT and
     // never removes a queued event, so every event still waiting to be sent is in view,
     // even when a flood has pushed thousands of newer ones past it.
-    const [records, stats] = await Promise.all([deps.store.recent(Infinity), deps.store.stats()]);
-    send(port, { type: 'snapshot', records, stats, state: current(), settings: settings() });
+    const since = new Map<string, HistoryRecord>();
+    pending.add(since);
+    try {
+      const [stored, stats] = await Promise.all([deps.store.recent(Infinity), deps.store.stats()]);
+      // Re-checking against a new plan yields now and then: the worker goes on meanwhile.
+      const records = await plans.currentAll(stored);
+      send(port, { type: 'snapshot', records, stats, state: current(), settings: settings(), plan: plans.loaded() });
+      if (since.size) send(port, { type: 'records', records: [...since.values()].map(plans.current) });
+    } finally {
+      pending.delete(since);
+    }
   }
 
   return {
@@ -280,8 +332,14 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings) {
     },
     records(records: HistoryRecord[]) {
       if (ports.size === 0) return;
-      for (const record of records) changed.set(record.id, record);
+      for (const record of records) {
+        changed.set(record.id, record);
+        for (const since of pending) since.set(record.id, record);
+      }
       schedule();
+    },
+    plan() {
+      for (const port of ports) send(port, { type: 'plan', plan: plans.loaded() });
     },
     state(next: DeliveryState) {
       state = next;
