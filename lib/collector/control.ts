@@ -66,11 +66,12 @@ export const controlRoutes: Record<string, ControlRoute> = {
   'GET /requests': ({ store, send }) => send(200, { requests: store.requests() }),
   'GET /summary': ({ store, tracking, send }) => send(200, { ...store.summary(), violations: tracking.counts(store.events().map((r) => r.event)) }),
   'GET /violations': ({ store, tracking, send }) => send(200, tracking.violations(store.events().map((r) => r.event))),
-  /** A plan loaded at run time (a test suite's own); refused with the loader's message, the plan in force staying. */
+  /** A plan loaded at run time (a test suite's own), or `{ "plan": null }` for none; refused with the loader's message, the plan in force staying. */
   'POST /plan': async ({ tracking, readJson, send }) => {
     const read = await readJson();
     if (!read) return;
     const body = read.value;
+    if (isPlainObject(body) && body.plan === null) return send(200, { ok: true, plan: tracking.set(null) });
     // The plan itself or `{ "plan": … }`; a Segment Protocols export is converted, as everywhere.
     const loaded = readPlanText(JSON.stringify(isPlainObject(body) && isPlainObject(body.plan) ? body.plan : body ?? null));
     if (!loaded.ok) return send(400, { error: loaded.error });

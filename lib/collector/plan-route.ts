@@ -50,11 +50,12 @@ export function collectorPlan(initial: Plan | null | undefined) {
       };
     },
     reset: () => checks.clear(),
-    set(next: Plan) {
+    /** Puts a plan in force, or none (`null`). */
+    set(next: Plan | null) {
       plan = next;
-      compiled = compilePlan(next);
+      compiled = next ? compilePlan(next) : null;
       checks.clear();
-      return { name: next.name, version: next.version, key: compiled.key };
+      return next && compiled ? { name: next.name, version: next.version, key: compiled.key } : null;
     },
   };
 }

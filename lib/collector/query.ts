@@ -1,3 +1,4 @@
+import { SERVER_REFERRER } from '../event';
 import { isPlainObject } from '../json';
 import type { WireEvent } from '../wire';
 import type { ReceivedEvent } from './store';
@@ -8,11 +9,11 @@ import type { ReceivedEvent } from './store';
  * differ, so a failing test says at once what is wrong.
  */
 
-/** Where an event came from: the browser extension, or a server SDK (whose page referrer is "server"). */
+/** Where an event came from: the browser extension, or a server SDK (whose page referrer says so). */
 export type EventSource = 'browser' | 'server';
 
 export function sourceOf(event: WireEvent): EventSource {
-  return event.page_data?.referrer === 'server' ? 'server' : 'browser';
+  return event.page_data?.referrer === SERVER_REFERRER ? 'server' : 'browser';
 }
 
 /** GET /__collector/events?event_name=…&event_type=…&category=…&distinct_id=…&session_id=…&since=…&source=…&limit=… */

@@ -1,6 +1,12 @@
 import type { Difference, EventFilter, EventMatch } from '../collector/query';
+import type { collectorPlan } from '../collector/plan-route';
 import type { Summary } from '../collector/store';
+import type { Violation } from '../plan/types';
 import type { WireEvent } from '../wire';
+
+/** GET /__collector/violations: the plan in force (null without one), its coverage, each event that broke it. */
+export type ViolationReport = Partial<ReturnType<ReturnType<typeof collectorPlan>['violations']>> & { plan: { name: string; version: string; key: string } | null; events: { event_id: string; event_name: string; violations: Violation[] }[] };
+export type ViolationCounts = NonNullable<ReturnType<ReturnType<typeof collectorPlan>['counts']>>;
 
 /** POST /__collector/wait's answer: the matching events, or (408) what came closest. */
 export type WaitAnswer =
@@ -34,7 +40,13 @@ export function collectorClient(baseUrl: string, token?: string | null) {
       if (status === 200) return { ok: true, events: body.events as WireEvent[] };
       return { ok: false, ...(body as Omit<Extract<WaitAnswer, { ok: false }>, 'ok'>) };
     },
-    summary: async () => (await call('GET', 'summary')).body as unknown as Summary,
+    summary: async () => (await call('GET', 'summary')).body as unknown as Summary & { violations: ViolationCounts | null },
+    violations: async () => (await call('GET', 'violations')).body as unknown as ViolationReport,
+    /** Puts a plan in force (the plan's JSON value; a Segment Protocols export is converted), or none. */
+    async loadPlan(plan: unknown | null) {
+      const response = await fetch(url('plan'), { method: 'POST', headers, body: JSON.stringify({ plan }) });
+      if (!response.ok) throw new Error(`the collector refused the plan: ${((await response.json()) as { error: string }).error}`);
+    },
     reset: async () => void (await call('POST', 'reset')),
   };
 }

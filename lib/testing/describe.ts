@@ -1,6 +1,6 @@
 import type { Difference } from '../collector/query';
 import type { WireEvent } from '../wire';
-import type { WaitAnswer } from './collector-client';
+import type { ViolationReport, WaitAnswer } from './collector-client';
 
 type Missed = Extract<WaitAnswer, { ok: false }>;
 
@@ -35,4 +35,11 @@ export function describeMiss(name: string, missed: Missed, wanted: number): stri
 
 export function describeEvents(events: readonly WireEvent[]): string {
   return events.map((e) => `  ${e.event_name} ${JSON.stringify(e.custom_properties)} (${e.event_id})`).join('\n');
+}
+
+/** Each event that broke the plan, a line per violation: `$.properties.amount_cents out_of_range: expected minimum 0, got -5`. */
+export function describeViolations(report: ViolationReport): string {
+  return report.events
+    .map((e) => [`  ${e.event_name} (${e.event_id})`, ...e.violations.map((v) => `    ${v.path} ${v.kind}: expected ${v.expected}, got ${v.actual}`)].join('\n'))
+    .join('\n');
 }

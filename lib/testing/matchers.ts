@@ -1,5 +1,5 @@
 import { matches } from '../collector/query';
-import { describeEvents, describeMiss } from './describe';
+import { describeEvents, describeMiss, describeViolations } from './describe';
 import { DEFAULT_WAIT_MS, eventMatch, type Trodo } from './trodo';
 
 interface MatcherState {
@@ -53,4 +53,23 @@ export async function toHaveTracked(this: MatcherState, trodo: Trodo, name: stri
     actual: found.length,
     message: () => `${head}\n\nExpected ${options.times} matching events, received ${found.length}:\n${describeEvents(found)}`,
   };
+}
+
+/**
+ * Passes when no received event broke the plan in force and every `require`d event was
+ * received. The extension sends what it holds first, so nothing still queued is missed.
+ */
+export async function toMatchPlan(this: MatcherState, trodo: Trodo, options: { require?: string[] } = {}): Promise<Result> {
+  const head = `expect(trodo).${this.isNot ? 'not.' : ''}toMatchPlan(${options.require ? JSON.stringify({ require: options.require }) : ''})`;
+  const report = await trodo.violations();
+  if (!report.plan) {
+    return { name: 'toMatchPlan', pass: false, message: () => `${head}\n\nNo tracking plan is loaded: test.use({ trodoOptions: { plan } }) or start the collector with --plan.` };
+  }
+  const received = (await trodo.summary()).byEventName;
+  const missing = (options.require ?? []).filter((name) => !received[name]);
+  const lines = [`${head}\n\nPlan ${report.plan.name} v${report.plan.version}: ${report.summary ?? ''}`];
+  if (report.events.length) lines.push(`${report.events.length} events broke the plan:`, describeViolations(report));
+  if (missing.length) lines.push(`Required but not received: ${missing.join(', ')}`);
+  if (!report.events.length && !missing.length) lines.push('No violations.');
+  return { name: 'toMatchPlan', pass: report.events.length === 0 && missing.length === 0, message: () => lines.join('\n') };
 }

@@ -1,13 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import { test as base, expect as baseExpect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { startCollector, type Collector } from '../collector/server';
 import { launchWithExtension, serviceWorker } from '../demo/browser';
 import { VIEWER_PORT } from '../protocol';
 import type { Settings } from '../settings';
-import { collectorClient } from './collector-client';
+import { collectorClient, type CollectorClient } from './collector-client';
 import { builtExtensionDir } from './extension-dir';
 import { configureExtension } from './extension-settings';
 import { watchExtension } from './extension-status';
-import { toHaveTracked } from './matchers';
+import { toHaveTracked, toMatchPlan } from './matchers';
 import { createTrodo, type Trodo } from './trodo';
 
 export type { Trodo } from './trodo';
@@ -25,12 +26,18 @@ export interface TrodoOptions {
   autoEvents?: boolean;
   /** Any other setting of the extension (batch size, flush interval…). */
   settings?: Partial<Settings>;
+  /**
+   * A tracking plan for `toMatchPlan`: the plan itself or the path of its JSON file (a
+   * Segment Protocols export is converted). Without one, no plan is in force.
+   */
+  plan?: object | string;
 }
 
 interface TrodoWorker {
   context: BrowserContext;
   worker: () => Promise<Worker>;
   collector: Collector;
+  client: CollectorClient;
   trodo: Trodo;
 }
 
@@ -55,8 +62,9 @@ export const test = base.extend<{ trodoOptions: TrodoOptions; trodo: Trodo }, { 
       const { context, extensionId } = await launchWithExtension({ extensionDir: builtExtensionDir(), headless: headless ?? true, ...(baseURL ? { baseURL } : {}) });
       const worker = () => serviceWorker(context);
       await configureExtension(worker, { ...FIXTURE_SETTINGS, apiHost: collector.url, siteId: 'playwright' });
-      const trodo = createTrodo(collectorClient(collector.url), await watchExtension(context, extensionId, VIEWER_PORT));
-      await use({ context, worker, collector, trodo });
+      const client = collectorClient(collector.url);
+      const trodo = createTrodo(client, await watchExtension(context, extensionId, VIEWER_PORT));
+      await use({ context, worker, collector, client, trodo });
       await context.close();
       await collector.close();
     },
@@ -75,14 +83,15 @@ export const test = base.extend<{ trodoOptions: TrodoOptions; trodo: Trodo }, { 
 
   trodo: async ({ trodoWorker, trodoOptions }, use) => {
     const { worker, trodo } = trodoWorker;
-    const { siteId = 'playwright', autoEvents = true, settings = {} } = trodoOptions;
+    const { siteId = 'playwright', autoEvents = true, settings = {}, plan } = trodoOptions;
     await configureExtension(worker, { ...FIXTURE_SETTINGS, ...settings, apiHost: trodoWorker.collector.url, siteId, autoEvents });
     await trodo.flush({ timeout: SETTLE_MS });
     await trodo.reset();
+    await trodoWorker.client.loadPlan(typeof plan === 'string' ? JSON.parse(await readFile(plan, 'utf8')) : (plan ?? null));
     await use(trodo);
   },
 });
 
-/** Playwright's `expect` with `toHaveTracked`. */
-export const expect = baseExpect.extend({ toHaveTracked });
+/** Playwright's `expect` with `toHaveTracked` and `toMatchPlan`. */
+export const expect = baseExpect.extend({ toHaveTracked, toMatchPlan });
 

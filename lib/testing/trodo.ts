@@ -1,7 +1,7 @@
 import type { EventFilter, EventMatch } from '../collector/query';
 import type { Summary } from '../collector/store';
 import type { WireEvent } from '../wire';
-import type { CollectorClient, WaitAnswer } from './collector-client';
+import type { CollectorClient, ViolationReport, WaitAnswer } from './collector-client';
 import { describeMiss } from './describe';
 import type { ExtensionStatus } from './extension-status';
 
@@ -21,6 +21,8 @@ export interface Trodo {
   waitForEvent(name: string, props?: Record<string, unknown>, options?: { timeout?: number }): Promise<WireEvent>;
   /** What the collector counted: received, duplicates, invalid, by event name. */
   summary(): Promise<Summary>;
+  /** The plan in force, its coverage, and each received event that broke it (sends what the extension holds first). */
+  violations(): Promise<ViolationReport>;
   /** Forgets what the collector received (the fixture does this before each test). */
   reset(): Promise<void>;
   /** The extension's counts: captured, queued, sent, retrying, dropped. */
@@ -43,6 +45,10 @@ export function createTrodo(client: CollectorClient, extension: { status(): Prom
       throw new Error(`trodo.waitForEvent("${name}"${props ? `, ${JSON.stringify(props)}` : ''}) timed out after ${options.timeout ?? DEFAULT_WAIT_MS} ms.\n${describeMiss(name, answer, 1)}`);
     },
     summary: () => client.summary(),
+    async violations() {
+      await extension.settle(DEFAULT_WAIT_MS);
+      return client.violations();
+    },
     reset: () => client.reset(),
     status: () => extension.status(),
     flush: (options = {}) => extension.settle(options.timeout ?? DEFAULT_WAIT_MS),

@@ -70,3 +70,38 @@ test('time from track() to a passing toHaveTracked (median of 20)', async ({ pag
   console.log(`track() → passing toHaveTracked: median ${median} ms, min ${times[0]} ms, max ${times[19]} ms (n=20)`);
   expect(times).toHaveLength(20);
 });
+
+test.describe('toMatchPlan', () => {
+  const plan = {
+    name: 'Cart',
+    version: '1',
+    events: {
+      checkout_completed: { category: 'billing', properties: { amount_cents: { type: 'integer', minimum: 0 }, currency: { enum: ['usd', 'eur'] } }, required: ['amount_cents'] },
+      coupon_applied: { properties: { code: { type: 'string' } } },
+    },
+    allowUnplanned: false,
+  };
+  test.use({ trodoOptions: { plan } });
+
+  test('passes when every event keeps to the plan, and requires what must be seen', async ({ page, trodo }) => {
+    await page.goto(`${site.url}/fixture/cart.html`);
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await expect(trodo).toHaveTracked('checkout_completed');
+    await expect(trodo).toMatchPlan({ require: ['checkout_completed'] });
+    const missing = await expect(trodo).toMatchPlan({ require: ['coupon_applied'] }).then(() => null, (e: Error) => e);
+    expect(missing?.message).toContain('Required but not received: coupon_applied');
+  });
+
+  test('fails naming each violation, even for an event still in the extension’s queue', async ({ page, trodo }) => {
+    await page.goto(`${site.url}/fixture/cart.html`);
+    await page.evaluate(() => {
+      window.Trodo!.track('checkout_completed', { amount_cents: -5, currency: 'gbp' }, { category: 'billing' });
+      window.Trodo!.track('promo_clicked');
+    });
+    const failure = await expect(trodo).toMatchPlan().then(() => null, (e: Error) => e);
+    expect(failure?.message).toContain('2 events broke the plan');
+    expect(failure?.message).toContain('$.properties.amount_cents out_of_range');
+    expect(failure?.message).toContain('$.properties.currency not_in_enum');
+    expect(failure?.message).toMatch(/promo_clicked \(.+\)\n\s+\$\.name unplanned_event/);
+  });
+});
