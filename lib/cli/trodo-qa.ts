@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { collectorMain } from '../collector/main';
 import { verifyMain, VERIFY_USAGE } from '../verify/main';
 import { USAGE as COLLECTOR_USAGE } from '../collector/cli-options';

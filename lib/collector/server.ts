@@ -55,6 +55,8 @@ export interface Collector {
   waiting(): number;
   reset(): void;
   close(): Promise<void>;
+  /** The same as close(). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+    stop: () => collector.close(),
   };
   return collector;
 }

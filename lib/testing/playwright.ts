@@ -1,5 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { test as base, expect as baseExpect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import {
+  test as base,
+  expect as baseExpect,
+  type BrowserContext,
+  type Expect,
+  type PlaywrightTestArgs,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerArgs,
+  type PlaywrightWorkerOptions,
+  type TestType,
+  type Worker,
+} from '@playwright/test';
 import { startCollector, type Collector } from '../collector/server';
 import { launchWithExtension, serviceWorker } from '../demo/browser';
 import { VIEWER_PORT } from '../protocol';
@@ -52,7 +63,8 @@ const SETTLE_MS = 10_000;
  * it through its settings, the collector emptied before each test. `page` and `context`
  * are that browser's, so `baseURL` and the rest of a project's `use` apply as usual.
  */
-export const test = base.extend<{ trodoOptions: TrodoOptions; trodo: Trodo }, { trodoWorker: TrodoWorker }>({
+// Typed by hand so the declarations name '@playwright/test', the package users install.
+export const test: TestType<PlaywrightTestArgs & PlaywrightTestOptions & { trodoOptions: TrodoOptions; trodo: Trodo }, PlaywrightWorkerArgs & PlaywrightWorkerOptions & { trodoWorker: TrodoWorker }> = base.extend<{ trodoOptions: TrodoOptions; trodo: Trodo }, { trodoWorker: TrodoWorker }>({
   trodoOptions: [{}, { option: true }],
 
   trodoWorker: [
@@ -93,5 +105,5 @@ export const test = base.extend<{ trodoOptions: TrodoOptions; trodo: Trodo }, { 
 });
 
 /** Playwright's `expect` with `toHaveTracked` and `toMatchPlan`. */
-export const expect = baseExpect.extend({ toHaveTracked, toMatchPlan });
+export const expect: Expect<{ toHaveTracked: typeof toHaveTracked; toMatchPlan: typeof toMatchPlan }> = baseExpect.extend({ toHaveTracked, toMatchPlan });
 
