@@ -13,7 +13,16 @@ export type Outcome =
   /** Try again later: `afterMs` when the server said when (429 Retry-After), else backoff. */
   | { kind: 'retry'; status?: number; reason: string; afterMs: number | null };
 
-export function classify(result: HttpResult, now: number): Outcome {
+export interface ClassifyPolicy {
+  /**
+   * Retry 4xx other than 400/413/422/429 (401, 403, 404, …). The extension does (default): a
+   * wrong site id or host is a setting the QA engineer fixes, and the events wait visibly. The
+   * Node SDK does not: a server process has no one watching, so they are refused and reported.
+   */
+  retryClientErrors?: boolean;
+}
+
+export function classify(result: HttpResult, now: number, policy: ClassifyPolicy = {}): Outcome {
   if (result.kind === 'failure') return { kind: 'retry', reason: result.error, afterMs: null };
   const { status } = result;
   if (status >= 200 && status < 300) return { kind: 'sent', status };
@@ -29,6 +38,9 @@ export function classify(result: HttpResult, now: number): Outcome {
     default:
       // 408, 5xx, and also 401/403/404: a wrong site id or host is a setting to fix, not a
       // reason to throw events away, so they wait (visibly) like any other failure.
+      if (policy.retryClientErrors === false && status >= 400 && status < 500 && status !== 408) {
+        return { kind: 'rejected', status, reason, invalid: new Map() };
+      }
       return { kind: 'retry', status, reason, afterMs: null };
   }
 }

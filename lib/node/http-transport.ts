@@ -4,9 +4,9 @@ import type { Json } from '../json';
 import type { HttpResult, Transport } from '../delivery/transport';
 
 /**
- * The Node SDK's transport: node:http(s) with kept-alive connections. Measured against
- * `fetchTransport(fetch)` (undici) on 100 000 events in batches of 500 to the local
- * collector, fetch spent most of the SDK's time turning string bodies into web streams.
+ * The Node SDK's transport: node:http(s) with kept-alive connections. Against
+ * `fetchTransport(fetch)` (undici), 100 000 events in batches of 500 to the local collector
+ * flushed in 4.9–5.4 s instead of 7.8–9.6 s (two runs each, same loaded machine).
  * Never throws: network errors and timeouts are results, as with fetchTransport.
  */
 export function nodeTransport(defaultTimeoutMs: number): Transport {

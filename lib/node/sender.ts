@@ -119,7 +119,7 @@ export function createSender(deps: SenderDeps) {
     inFlight += batch.length;
     const result = await deps.transport(request, { timeoutMs: deps.timeoutMs });
     inFlight -= batch.length;
-    const outcome = classify(result, deps.now());
+    const outcome = classify(result, deps.now(), { retryClientErrors: false });
     switch (outcome.kind) {
       case 'sent':
         // Not notBefore: a Retry-After another batch got still holds.

@@ -73,4 +73,12 @@ describe('classify', () => {
     expect(classify({ kind: 'failure', error: 'network error: ECONNRESET' }, NOW)).toEqual({ kind: 'retry', reason: 'network error: ECONNRESET', afterMs: null });
     expect(classify({ kind: 'failure', error: 'timed out after 10 s' }, NOW)).toMatchObject({ kind: 'retry', afterMs: null });
   });
+
+  it('without retryClientErrors (the Node SDK), other 4xx are refused; 408, 429 and 5xx still retry', () => {
+    const node = { retryClientErrors: false };
+    for (const status of [401, 403, 404, 409]) expect(classify(response(status), NOW, node)).toMatchObject({ kind: 'rejected', status, invalid: new Map() });
+    for (const status of [408, 500, 503]) expect(classify(response(status), NOW, node)).toMatchObject({ kind: 'retry', status });
+    expect(classify(response(429), NOW, node)).toMatchObject({ kind: 'retry' });
+    expect(classify(response(404), NOW)).toMatchObject({ kind: 'retry' }); // the extension's default
+  });
 });

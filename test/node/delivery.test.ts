@@ -144,6 +144,26 @@ describe('Node SDK delivery, batched', () => {
     expect(errors.find((e) => e.kind === 'rejected')).toMatchObject({ count: 4 });
   });
 
+  it('never retries other 4xx: a 404 refuses the batch, counted and reported; 408 is retried', async () => {
+    const { collector, client, errors } = await setup({ batchEnabled: true, batchSize: 20, batchFlushIntervalMs: 60_000 });
+    collector.faults([{ status: 408 }, { status: 404 }]);
+    for (let i = 0; i < 3; i++) void client.track('u', `e${i}`);
+    const result = await client.flush();
+    expect(result).toMatchObject({ sent: 1, failed: 3, pending: 0 }); // the session record got through
+    expect(collector.requests().filter((r) => r.path === '/api/events/bulk').map((r) => r.status)).toEqual([408, 404]);
+    expect(errors.find((e) => e.kind === 'rejected')).toMatchObject({ count: 3, message: expect.stringContaining('HTTP 404') });
+    expect(collector.events()).toEqual([]);
+  });
+
+  it('unbatched, a failed attempt resolves track() as queued with the error; the retry delivers it', async () => {
+    const { collector, client } = await setup();
+    collector.faults([{ status: 503, path: '/api/events' }]);
+    const result = await client.track('u', 'after_a_503');
+    expect(result).toMatchObject({ success: false, queued: true, error: expect.stringContaining('HTTP 503') });
+    expect(await client.flush()).toMatchObject({ sent: 2, failed: 0, pending: 0 });
+    expect(collector.events().map((e) => e.event.event_id)).toEqual([result.eventId]);
+  });
+
   it('bounds memory by count: the exact number of oldest items dropped, counted and reported', async () => {
     const { collector, client, errors } = await setup({ batchEnabled: true, batchSize: 1000, batchFlushIntervalMs: 60_000, maxQueueSize: 10 });
     for (let i = 0; i < 25; i++) void client.track('u', `e${i}`);
