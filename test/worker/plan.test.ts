@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryRecord } from '../../lib/history';
 import { planKey } from '../../lib/plan/check';
 import type { LoadedPlan, Plan } from '../../lib/plan/types';
-import { BRIDGE_PORT, VIEWER_PORT, type WorkerToViewer } from '../../lib/protocol';
+import { BRIDGE_PORT, VIEWER_PORT, isViewerMessage, type WorkerToViewer } from '../../lib/protocol';
 import { defaultSettings } from '../../lib/settings';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { RECHECK_SLICE, createPlanChecks } from '../../lib/worker/plan-checks';
@@ -134,6 +134,15 @@ describe('the worker checks events against the plan at ingest', () => {
     await until(() => snapshots(viewer.sent).length === 3);
     expect(s.writtenPlans.at(-1)).toBeNull();
     expect(snapshots(viewer.sent)[2]!.records[0]!.plan).toBeUndefined();
+  });
+});
+
+describe('plan messages from a viewer', () => {
+  it('takes load-plan only with its text and source', () => {
+    expect(isViewerMessage({ type: 'load-plan', text: '{}', source: 'paste' })).toBe(true);
+    expect(isViewerMessage({ type: 'load-plan', text: {}, source: 'paste' })).toBe(false);
+    expect(isViewerMessage({ type: 'load-plan', text: '{}' })).toBe(false);
+    expect(isViewerMessage({ type: 'unload-plan' })).toBe(true);
   });
 });
 
