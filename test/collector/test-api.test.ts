@@ -122,6 +122,16 @@ describe('collector test API: POST /__collector/wait', () => {
     expect((await wait(collector, { match: { event_name: 'a' }, timeoutMs: 100 })).status).toBe(408);
   });
 
+  it('a collector stopped with waits open answers them, and stop() closes it', async () => {
+    const collector = await startCollector({ port: 0 });
+    const pending = wait(collector, { match: { event_name: 'never' }, timeoutMs: 60_000 }).catch((error: Error) => error);
+    await expect.poll(() => collector.waiting()).toBe(1);
+    await collector.stop();
+    expect(collector.waiting()).toBe(0);
+    await pending;
+    await expect(fetch(`${collector.url}/__collector/summary`)).rejects.toThrow();
+  });
+
   it('refuses a match on a field events do not have', async () => {
     const collector = await start();
     expect(await wait(collector, { match: { name: 'a' } })).toMatchObject({ status: 400, body: { error: expect.stringContaining('match.name') } });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -136,5 +136,25 @@ export const describePlaywrightPack = () => describe('the trodo-qa tarball in an
     const good = spawnSync(bin, ['verify', '--plan', 'plan.json', '--events', 'good.ndjson', '--require', 'checkout_completed'], { cwd: app, encoding: 'utf8' });
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
+  }, 60_000);
+
+  it('installs the trodo-qa command: collector starts the collector, with a plan', async () => {
+    const child = spawn(join(app, 'node_modules/.bin/trodo-qa'), ['collector', '--port', '0', '--data', join(dir, 'events.ndjson'), '--plan', 'plan.json'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk;
+          const found = /events:\s+GET\s+(http:\/\/127\.0\.0\.1:\d+)\/__collector\/events/.exec(out);
+          if (found && out.includes('plan:')) resolve(found[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      expect(out).toContain('plan:     Shop v1 (plan.json)');
+      const violations = (await (await fetch(`${url}/__collector/violations`)).json()) as { plan: { name: string } };
+      expect(violations.plan.name).toBe('Shop');
+    } finally {
+      child.kill('SIGTERM');
+    }
   }, 60_000);
 });
