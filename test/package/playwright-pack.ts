@@ -124,6 +124,24 @@ export const describePlaywrightPack = () => describe('the trodo-qa tarball in an
     expect(message).toContain('custom_properties.amount_cents: expected 9900, received 5800');
   }, 300_000);
 
+  it('type-checks the suite against the package’s declarations (NodeNext resolution)', () => {
+    writeFileSync(join(app, 'types-check.ts'), `
+      import { startCollector, type Collector } from 'trodo-qa/collector';
+      import { test, expect, type Trodo, type ExtensionStatus } from 'trodo-qa/playwright';
+      const started: Promise<Collector> = startCollector({ port: 0 });
+      test('t', async ({ trodo }) => {
+        const t: Trodo = trodo;
+        const s: ExtensionStatus = await t.status();
+        await expect(t).toHaveTracked('a', { b: 1 }, { times: 1, timeout: 10 });
+        await expect(t).toMatchPlan({ require: ['a'] });
+        void s; void started;
+      });
+    `);
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--skipLibCheck', '--typeRoots', join(root, 'node_modules/@types'), '--types', 'node', 'types-check.ts', 'checkout.spec.ts'];
+    expect(() => run(process.execPath, [tsc, ...args], app)).not.toThrow();
+  }, 60_000);
+
   it('installs the trodo-qa command: verify exits 1 on a violation and 0 without', () => {
     const event = (amount: number) => JSON.stringify({ event_id: `e${amount}`, event_name: 'checkout_completed', event_type: 'custom', event_category: 'custom', custom_properties: { amount_cents: amount } });
     writeFileSync(join(app, 'bad.ndjson'), `${event(5800)}\n${event(-1)}\n`);
