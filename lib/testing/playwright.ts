@@ -88,9 +88,10 @@ export const test: TestType<PlaywrightTestArgs & PlaywrightTestOptions & { trodo
   },
 
   page: async ({ context }, use) => {
-    const page = await context.newPage();
-    await use(page);
-    await page.close();
+    await use(await context.newPage());
+    // Every page the test opened goes (popups and tabs too), so none of them sends events
+    // into the next test; the extension's own pages stay.
+    await Promise.all(context.pages().filter((p) => !p.url().startsWith('chrome-extension://')).map((p) => p.close()));
   },
 
   trodo: async ({ trodoWorker, trodoOptions }, use) => {
