@@ -112,6 +112,5 @@ export async function watchExtension(context: BrowserContext, extensionId: strin
         });
       }, timeoutMs);
     },
-    close: async () => void (await page?.close()),
   };
 }
