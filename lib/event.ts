@@ -117,7 +117,7 @@ export function eventCategory(options: unknown, notes: string[]): string {
   if (category === undefined) return DEFAULT_CATEGORY;
   const problem = categoryProblem(category);
   if (!problem) return category as string;
-  // An index write, not push: in a page, push may be patched to throw.
+  // Not push: in the page, Array.prototype.push may be patched by the site (the tracker calls this).
   notes[notes.length] = `${problem}; used "${DEFAULT_CATEGORY}"`;
   return DEFAULT_CATEGORY;
 }

@@ -11,10 +11,7 @@ Off loopback (--host 0.0.0.0, a LAN address) /__collector/* needs the token prin
  * The CLI's options from its arguments, falling back to the environment; flags win.
  * Throws an Error with a message for the user on anything it cannot use.
  */
-export function cliOptions(
-  argv: string[],
-  env: Record<string, string | undefined>,
-): CollectorOptions & { dataFile: string; help: boolean; planFile?: string } {
+export function cliOptions(argv: string[], env: Record<string, string | undefined>): Omit<CollectorOptions, 'plan'> & { dataFile: string; planFile?: string; help: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -33,16 +30,16 @@ export function cliOptions(
   const maxEvents = integer('max-events', values['max-events'] ?? env.COLLECTOR_MAX_EVENTS, 1, Number.MAX_SAFE_INTEGER);
   const token = values.token ?? env.COLLECTOR_TOKEN;
   if (token !== undefined && token.length < 16) throw new Error('--token must be at least 16 characters');
-  const planFile = values.plan ?? env.COLLECTOR_PLAN;
   const allowedHosts = values['allow-host'] ?? env.COLLECTOR_ALLOW_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
+  const planFile = values.plan ?? env.COLLECTOR_PLAN;
   return {
     port,
+    ...(planFile ? { planFile } : {}),
     host: values.host ?? env.COLLECTOR_HOST ?? '127.0.0.1',
     dataFile: values.data ?? env.COLLECTOR_DATA ?? '.collector/events.ndjson',
     ...(token === undefined ? {} : { token }),
     ...(maxEvents === undefined ? {} : { maxEvents }),
     allowedHosts,
-    ...(planFile ? { planFile } : {}),
     help: values.help ?? false,
   };
 }

@@ -4,15 +4,22 @@ import type { createFaultPlan, Fault } from './faults';
 import { CONTROL_PREFIX } from './guard';
 import { readBody, send, sendTimeout } from './http';
 import { nestsDeeperThan, type Limits } from './limits';
+import { filterEvents, matchProblem, parseFilter, type EventMatch } from './query';
+import { PLAN_LIMITS } from '../plan/load';
+import { readPlanText } from '../plan/read';
 import type { collectorPlan } from './plan-route';
 import type { Store } from './store';
+import type { Waiters } from './wait';
 
 /** What a control route may use. Routes are reached only through the guard. */
 export interface ControlContext {
   req: IncomingMessage;
   store: Store;
+  waiters: Waiters;
+  /** The request's URL (its query holds GET filters). */
+  url: URL;
   plan: ReturnType<typeof createFaultPlan>;
-  /** The tracking plan's checks (lib/plan/), when the collector was started with one. */
+  /** The tracking plan in force and its checks. */
   tracking: ReturnType<typeof collectorPlan>;
   limits: Limits;
   /** The request's JSON body (`value` is `undefined` when empty), or `null` once its error was answered. */
@@ -27,15 +34,54 @@ export type ControlRoute = (ctx: ControlContext) => void | Promise<void>;
  * one entry here; the guard in front of the table applies to it without more code.
  */
 export const controlRoutes: Record<string, ControlRoute> = {
-  'GET /events': ({ store, tracking, send }) =>
-    send(200, { events: store.events(), duplicates: store.duplicates(), dropped: store.summary().dropped, violations: tracking.counts(store.events().map((r) => r.event)) }),
-  'GET /violations': ({ store, tracking, send }) => send(200, tracking.violations(store.events().map((r) => r.event))),
+  'GET /events': ({ store, tracking, url, send }) => {
+    const parsed = parseFilter(url.searchParams);
+    if ('error' in parsed) return send(400, { error: parsed.error });
+    const held = store.events();
+    send(200, { events: filterEvents(held, parsed.filter), duplicates: store.duplicates(), dropped: store.summary().dropped, violations: tracking.counts(held.map((r) => r.event)) });
+  },
+  'POST /wait': async ({ req, waiters, readJson, send }) => {
+    const read = await readJson();
+    if (!read) return;
+    const body = read.value as { match?: unknown; count?: unknown; timeoutMs?: unknown } | undefined;
+    const problem = !isPlainObject(body) ? 'body must be { "match": {...}, "count"?: 1, "timeoutMs"?: 10000 }' : matchProblem(body.match);
+    if (problem) return send(400, { error: problem });
+    const { count = 1, timeoutMs = WAIT_DEFAULT_MS } = body!;
+    if (!Number.isInteger(count) || (count as number) < 1) return send(400, { error: 'count must be a whole number above 0' });
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= WAIT_MAX_MS)) return send(400, { error: `timeoutMs must be from 0 to ${WAIT_MAX_MS}` });
+    // A client that hangs up ends its wait; on a kept-alive socket the listener goes with the answer.
+    const hangUp = new AbortController();
+    const onClose = () => hangUp.abort();
+    req.socket.once('close', onClose);
+    const result = await waiters.wait(body!.match as EventMatch, count as number, timeoutMs, hangUp.signal);
+    req.socket.off('close', onClose);
+    if (result.kind === 'matched') return send(200, { events: result.events });
+    send(408, {
+      error: `${result.matched} of ${count as number} matching events within ${timeoutMs} ms`,
+      matched: result.matched,
+      closest: result.closest,
+      names: result.names,
+    });
+  },
   'GET /requests': ({ store, send }) => send(200, { requests: store.requests() }),
-  'GET /summary': ({ store, send }) => send(200, store.summary()),
-  'POST /reset': ({ store, plan, tracking, send }) => {
+  'GET /summary': ({ store, tracking, send }) => send(200, { ...store.summary(), violations: tracking.counts(store.events().map((r) => r.event)) }),
+  'GET /violations': ({ store, tracking, send }) => send(200, tracking.violations(store.events().map((r) => r.event))),
+  /** A plan loaded at run time (a test suite's own), or `{ "plan": null }` for none; refused with the loader's message, the plan in force staying. */
+  'POST /plan': async ({ tracking, readJson, send }) => {
+    const read = await readJson();
+    if (!read) return;
+    const body = read.value;
+    if (isPlainObject(body) && body.plan === null) return send(200, { ok: true, plan: tracking.set(null) });
+    // The plan itself or `{ "plan": … }`; a Segment Protocols export is converted, as everywhere.
+    const loaded = readPlanText(JSON.stringify(isPlainObject(body) && isPlainObject(body.plan) ? body.plan : body ?? null));
+    if (!loaded.ok) return send(400, { error: loaded.error });
+    send(200, { ok: true, plan: tracking.set(loaded.plan) });
+  },
+  'POST /reset': ({ store, waiters, tracking, plan, send }) => {
     store.reset();
-    plan.set([]);
+    waiters.reset();
     tracking.reset();
+    plan.set([]);
     send(200, { ok: true });
   },
   'POST /faults': async ({ plan, readJson, send }) => {
@@ -51,10 +97,15 @@ export const controlRoutes: Record<string, ControlRoute> = {
   },
 };
 
-// Control bodies are small: a fault list, a filter.
-const CONTROL_BODY_BYTES = 256 * 1024;
+const WAIT_DEFAULT_MS = 10_000;
+// Longer than any test step should wait; a CI job that hangs should fail, not block.
+const WAIT_MAX_MS = 300_000;
 
-export async function control(req: IncomingMessage, res: ServerResponse, path: string, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'readJson' | 'send'>) {
+// Control bodies are small (a fault list, a match) but for a plan, which may be as large as the loader takes.
+const CONTROL_BODY_BYTES = PLAN_LIMITS.bytes + 64 * 1024;
+
+export async function control(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'url' | 'readJson' | 'send'>) {
+  const path = url.pathname;
   const route = `${req.method} ${path.slice(CONTROL_PREFIX.length)}`;
   const reply = (status: number, body?: unknown) => send(res, status, body, headers);
   const handler = controlRoutes[route];
@@ -70,5 +121,5 @@ export async function control(req: IncomingMessage, res: ServerResponse, path: s
       return reply(400, { error: 'body is not JSON' }), null;
     }
   };
-  await handler({ ...ctx, req, readJson, send: reply });
+  await handler({ ...ctx, req, url, readJson, send: reply });
 }

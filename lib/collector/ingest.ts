@@ -92,6 +92,7 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
       if (problem) invalid.push({ event_id: isPlainObject(event) && typeof event.event_id === 'string' ? event.event_id : null, reason: problem });
       else valid.push(event as WireEvent);
     }
+    store.countInvalid(invalid.length);
     const fresh = store.accept(valid, siteId);
     entry.accepted = fresh;
     log(`${invalid.length ? 400 : 200} bulk ${bulkEvents.length} events: ${fresh} new, ${bulkEvents.length - fresh - invalid.length} duplicate, ${invalid.length} invalid · site ${siteId}`);
@@ -102,7 +103,10 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
   // browser SDK's) is answered as before, without being checked or kept.
   if (path === PATHS.event && isPlainObject(body) && body.event_id !== undefined) {
     const problem = wireEventProblem(body);
-    if (problem) return answer(400, { error: problem, invalid: [{ event_id: typeof body.event_id === 'string' ? body.event_id : null, reason: problem }] });
+    if (problem) {
+      store.countInvalid(1);
+      return answer(400, { error: problem, invalid: [{ event_id: typeof body.event_id === 'string' ? body.event_id : null, reason: problem }] });
+    }
     entry.events = 1;
     entry.accepted = store.accept([body as unknown as WireEvent], siteId);
     log(`200 ${path} ${entry.accepted ? 'new' : 'duplicate'} event · site ${siteId}`);

@@ -3,21 +3,24 @@ import { coverage } from '../plan/coverage';
 import { subjectOfWire } from '../plan/subject';
 import type { Plan, PlanCheck } from '../plan/types';
 import type { WireEvent } from '../wire';
+import { sourceOf } from './query';
 
 /**
  * The collector's side of the tracking plan: every accepted event checked with the same
  * module as the extension's worker (lib/plan/), so a QA run against the collector and the
- * viewer agree. Events reach the collector from the extension's bulk posts, so their source
- * is `browser`. Checks are made when asked for and kept by event id.
+ * viewer agree. An event's source is `server` when a server SDK sent it (its page referrer
+ * says so), else `browser`. Checks are made when asked for and kept by event id; a plan
+ * loaded at run time (POST /__collector/plan) replaces the one in force and its checks.
  */
-export function collectorPlan(plan: Plan | null | undefined) {
-  const compiled = plan ? compilePlan(plan) : null;
+export function collectorPlan(initial: Plan | null | undefined) {
+  let plan = initial ?? null;
+  let compiled = plan ? compilePlan(plan) : null;
   const checks = new Map<string, PlanCheck | null>();
 
   function checked(events: readonly WireEvent[]) {
     return events.map((event) => {
       let check = checks.get(event.event_id);
-      if (check === undefined && compiled) checks.set(event.event_id, (check = compiled.check(subjectOfWire(event))));
+      if (check === undefined && compiled) checks.set(event.event_id, (check = compiled.check(subjectOfWire(event, sourceOf(event)))));
       return { event, check: check ?? null };
     });
   }
@@ -47,5 +50,12 @@ export function collectorPlan(plan: Plan | null | undefined) {
       };
     },
     reset: () => checks.clear(),
+    /** Puts a plan in force, or none (`null`). */
+    set(next: Plan | null) {
+      plan = next;
+      compiled = next ? compilePlan(next) : null;
+      checks.clear();
+      return next && compiled ? { name: next.name, version: next.version, key: compiled.key } : null;
+    },
   };
 }

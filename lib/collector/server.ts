@@ -5,11 +5,12 @@ import { networkInterfaces } from 'node:os';
 import { control } from './control';
 import type { Plan } from '../plan/types';
 import { createFaultPlan, type Fault } from './faults';
+import { collectorPlan } from './plan-route';
 import { allowedHostnames, guard, isLoopbackBind, urlHost, type GuardPolicy } from './guard';
 import { send } from './http';
 import { INGEST_HEADERS, ingest } from './ingest';
 import { DEFAULT_LIMITS, type Limits } from './limits';
-import { collectorPlan } from './plan-route';
+import { createWaiters } from './wait';
 import { createStore, type ReceivedEvent, type ReceivedRequest, type Summary } from './store';
 
 export type { ReceivedEvent, ReceivedRequest, Summary };
@@ -50,15 +51,21 @@ export interface Collector {
   /** Counts: held, accepted, dropped over the cap, duplicates, refused requests. */
   summary(): Summary;
   faults(faults: Fault[], failRate?: number, failStatus?: number): void;
+  /** POST /__collector/wait requests still held open. */
+  waiting(): number;
   reset(): void;
   close(): Promise<void>;
+  /** The same as close(). */
+  stop(): Promise<void>;
 }
 
 /**
  * A Trodo-compatible ingestion server for QA and tests: it validates bodies, dedupes by
  * event_id, persists what it accepts, lists it back, and fails on request. Every request
  * passes the guard first (Host, origin, token); see guard.ts for what it promises.
- * Control API: GET /__collector/events, GET /__collector/violations (with a plan), GET /__collector/requests, GET /__collector/summary,
+ * Control API: GET /__collector/events (filters: see EventFilter), POST /__collector/wait
+ * `{ match, count?, timeoutMs? }`, GET /__collector/violations, POST /__collector/plan,
+ * GET /__collector/requests, GET /__collector/summary,
  * POST /__collector/faults `{ faults, failRate?, failStatus? }`, POST /__collector/reset.
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
@@ -66,7 +73,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const limits: Limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
   const bind = options.host ?? '127.0.0.1';
   const token = options.token ?? (isLoopbackBind(bind) ? null : randomBytes(24).toString('base64url'));
-  const store = createStore(limits, options.dataFile);
+  // The store tells the waiters of each accepted request's events; the waiters read what it holds.
+  const waiters = createWaiters(() => store.events());
+  const store = createStore(limits, options.dataFile, (fresh) => waiters.offer(fresh));
   const plan = createFaultPlan();
   const tracking = collectorPlan(options.plan);
   const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
@@ -74,7 +83,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const policy: GuardPolicy = { port: 0, hostnames: allowedHostnames(bind, options.allowedHosts ?? [], interfaceAddresses), token, ingestHeaders: INGEST_HEADERS };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const path = new URL(req.url ?? '/', 'http://collector').pathname;
+    const url = new URL(req.url ?? '/', 'http://collector');
+    const path = url.pathname;
     const verdict = guard({ method: req.method ?? '', path, headers: req.headers }, policy);
     switch (verdict.kind) {
       case 'refuse':
@@ -84,7 +94,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       case 'preflight':
         return send(res, 204, undefined, verdict.headers);
       case 'control':
-        return control(req, res, path, verdict.headers, { store, plan, tracking, limits });
+        return control(req, res, url, verdict.headers, { store, waiters, plan, tracking, limits });
       case 'ingest':
         return ingest(req, res, path, verdict.headers, { store, plan, limits, log });
     }
@@ -122,16 +132,20 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     duplicates: store.duplicates,
     summary: store.summary,
     faults: (faults, failRate, failStatus) => plan.set(faults, failRate, failStatus),
+    waiting: waiters.size,
     reset() {
       store.reset();
-      plan.set([]);
+      waiters.reset();
       tracking.reset();
+      plan.set([]);
     },
     close: () =>
       new Promise<void>((resolve) => {
+        waiters.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+    stop: () => collector.close(),
   };
   return collector;
 }

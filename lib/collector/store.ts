@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { WireEvent } from '../wire';
+import { countByName } from './query';
 
 export interface ReceivedEvent {
   event: WireEvent;
@@ -37,6 +38,10 @@ export interface Summary {
   droppedRequests: number;
   /** Requests the guard refused (foreign Host, web origin, missing token). */
   refused: number;
+  /** Events refused as invalid (each named with its reason in the 400 answer). */
+  invalid: number;
+  /** Held events of each name. */
+  byEventName: Record<string, number>;
 }
 
 export interface StoreLimits {
@@ -50,12 +55,12 @@ export interface StoreLimits {
  * Dedupe remembers four times as many ids as events are kept, so an event delivered again
  * after its first copy was dropped is still counted as a duplicate.
  */
-export function createStore(limits: StoreLimits, dataFile?: string) {
+export function createStore(limits: StoreLimits, dataFile?: string, onAccepted: (fresh: readonly ReceivedEvent[]) => void = () => {}) {
   const received: ReceivedEvent[] = [];
   const seen = new Set<string>();
   const dedupeWindow = limits.maxEvents * 4;
   let requests: ReceivedRequest[] = [];
-  const counts = { accepted: 0, dropped: 0, duplicates: 0, droppedRequests: 0, refused: 0 };
+  const counts = { accepted: 0, dropped: 0, duplicates: 0, droppedRequests: 0, refused: 0, invalid: 0 };
 
   function keep(item: ReceivedEvent) {
     seen.add(item.event.event_id);
@@ -101,6 +106,7 @@ export function createStore(limits: StoreLimits, dataFile?: string) {
       }
       if (dataFile && fresh.length) appendFileSync(dataFile, fresh.map((item) => `${JSON.stringify(item)}\n`).join(''));
       trim();
+      if (fresh.length) onAccepted(fresh);
       return fresh.length;
     },
     record(entry: ReceivedRequest) {
@@ -121,6 +127,9 @@ export function createStore(limits: StoreLimits, dataFile?: string) {
     countRefused() {
       counts.refused++;
     },
+    countInvalid(n: number) {
+      counts.invalid += n;
+    },
     events: () => [...received],
     requests: () => [...requests],
     duplicates: () => counts.duplicates,
@@ -133,6 +142,8 @@ export function createStore(limits: StoreLimits, dataFile?: string) {
       requests: requests.length,
       droppedRequests: counts.droppedRequests,
       refused: counts.refused,
+      invalid: counts.invalid,
+      byEventName: countByName(received),
     }),
     reset() {
       received.length = 0;

@@ -37,6 +37,8 @@ export interface LaunchOptions {
   headless?: boolean;
   /** More Chromium flags (the bench adds one that keeps all traffic on loopback). */
   args?: string[];
+  /** Where relative `page.goto` URLs resolve (a test project's `baseURL`). */
+  baseURL?: string;
 }
 
 /** Chromium with the unpacked extension loaded, its id, and its service worker. */
@@ -49,6 +51,7 @@ export async function launchWithExtension(options: LaunchOptions = {}) {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: findChromium(),
     headless: options.headless ?? true,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
     args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...CHROMIUM_ARGS, ...(options.args ?? [])],
   });
   const worker = await serviceWorker(context);

@@ -65,3 +65,22 @@ describe('collector: the tracking plan', () => {
     expect(await get(collector, 'violations')).toEqual({ plan: null, events: [] });
   });
 });
+
+describe('collector: a plan loaded at run time (POST /__collector/plan)', () => {
+  it('checks the events already held and later ones, shows in the summary, and refuses a bad plan with the loader’s message', async () => {
+    const collector = await startCollector({ port: 0 });
+    open.push(collector);
+    await post(collector);
+    const load = await fetch(`${collector.url}/__collector/plan`, { method: 'POST', body: JSON.stringify({ plan: ACME }) });
+    expect(load.status).toBe(200);
+    expect(await load.json()).toEqual({ ok: true, plan: { name: 'Acme web', version: '3', key: compilePlan(ACME).key } });
+    expect((await get(collector, 'summary')).violations).toEqual({ plan: compilePlan(ACME).key, checked: 3, withViolations: 2, violations: 3 });
+    expect(((await get(collector, 'violations')).events as unknown[]).length).toBe(2);
+
+    const bad = await fetch(`${collector.url}/__collector/plan`, { method: 'POST', body: JSON.stringify({ name: 'x', version: '1', events: { a: { properties: 'nope' } } }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/\$\.events\.a/);
+    // The plan in force stays.
+    expect(((await get(collector, 'violations')).plan as { name: string }).name).toBe('Acme web');
+  });
+});

@@ -219,7 +219,7 @@ describe('collector: control routes', () => {
     await postBulk(collector, [events[4]]);
     await fetch(`${collector.url}/__collector/events`, { headers: { Origin: 'http://localhost:3000' } });
     expect(await json(await fetch(`${collector.url}/__collector/summary`))).toEqual({
-      events: 3, accepted: 5, dropped: 2, duplicates: 1, maxEvents: 3, requests: 2, droppedRequests: 0, refused: 1,
+      events: 3, accepted: 5, dropped: 2, duplicates: 1, maxEvents: 3, requests: 2, droppedRequests: 0, refused: 1, invalid: 0, byEventName: { signup_completed: 3 }, violations: null,
     });
     expect(collector.summary().dropped).toBe(2);
     const listed = await json(await fetch(`${collector.url}/__collector/events`));

@@ -28,7 +28,7 @@ it('a 100 000-event soak keeps the newest maxEvents, drops and counts exactly th
     if (start + batch === total) kept.push(...events);
   }
 
-  expect(collector.summary()).toEqual({ events: 10_000, accepted: 100_000, dropped: 90_000, duplicates: 0, maxEvents: 10_000, requests: 20, droppedRequests: 80, refused: 0 });
+  expect(collector.summary()).toEqual({ events: 10_000, accepted: 100_000, dropped: 90_000, duplicates: 0, maxEvents: 10_000, requests: 20, droppedRequests: 80, refused: 0, invalid: 0, byEventName: { signup_completed: 10_000 } });
   expect(collector.events().map((e) => e.event.event_id)).toEqual(ids.slice(-10_000));
   expect(collector.requests()).toHaveLength(20);
 

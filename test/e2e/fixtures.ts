@@ -5,6 +5,7 @@ import { startCollector, type Collector, type ReceivedEvent } from '../../lib/co
 import { launchWithExtension, serviceWorker } from '../../lib/demo/browser';
 import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
+import { configureExtension, withTimeout } from '../../lib/testing/extension-settings';
 import type { exportRecord } from '../../lib/viewer/export';
 import { PATHS, type WireEvent } from '../../lib/wire';
 
@@ -94,10 +95,7 @@ export function extensionOf(context: BrowserContext, extensionId: string): Exten
     worker: () => serviceWorker(context),
     storedSettings: async () =>
       withTimeout((await extension.worker()).evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>)),
-    async configure(change) {
-      const current = await extension.storedSettings();
-      await withTimeout((await extension.worker()).evaluate((settings) => chrome.storage.local.set({ settings }), { ...current, ...change }));
-    },
+    configure: (change) => configureExtension(extension.worker, change),
     async stopWorker() {
       if (!cdp) {
         // ServiceWorker.stopAllWorkers is scoped to the target's browser context; an
@@ -161,10 +159,7 @@ export function extensionOf(context: BrowserContext, extensionId: string): Exten
   return extension;
 }
 
-/** `evaluate` on a stopped worker never settles; never wait on one for long. */
-export function withTimeout<T>(promise: Promise<T>, ms = 5000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
-}
+export { withTimeout };
 
 /** Waits until the collector holds events matching `where`, at least `count` of them. */
 export async function received(collector: Collector, count: number, where: (e: ReceivedEvent) => boolean = () => true, timeoutMs = 30_000) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
+import { describePlaywrightPack } from '../package/playwright-pack';
 import { runNode } from './child';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -87,3 +88,5 @@ describe('the trodo-qa tarball', () => {
     expect(() => run(process.execPath, [tsc, ...args], join(dir, 'app'))).not.toThrow();
   }, slow);
 });
+
+describePlaywrightPack();
