@@ -63,3 +63,9 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
     heap: { before, afterCalls, afterDrain },
   };
 }
+
+/** The run with the median throughput (the middle one of an odd number), so its other figures come from the same run. */
+export function medianRun(runs: readonly Delivery[]): Delivery {
+  const sorted = [...runs].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}

@@ -24,7 +24,7 @@ export async function configure(context: BrowserContext, change: Partial<Setting
  * Loads a tracking plan as the options page does (a load-plan message on a viewer port)
  * and waits until the worker has it in force.
  */
-export async function loadPlan(context: BrowserContext, extensionId: string, text: string): Promise<void> {
+export async function loadPlan(context: BrowserContext, extensionId: string, text: string | null): Promise<void> {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/options.html`);
   const answer = await page.evaluate(
@@ -36,7 +36,7 @@ export async function loadPlan(context: BrowserContext, extensionId: string, tex
           if (message.type === 'plan') resolve('ok');
           if (message.type === 'plan-rejected') resolve(message.error ?? 'rejected');
         });
-        port.postMessage({ type: 'load-plan', text: planText, source: 'bench' });
+        port.postMessage(planText === null ? { type: 'unload-plan' } : { type: 'load-plan', text: planText, source: 'bench' });
       }),
     text,
   );
