@@ -1,19 +1,9 @@
 import { networkInterfaces } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCollector, type Collector, type CollectorOptions } from '../../lib/collector/server';
+import { describe, expect, it } from 'vitest';
 import { toWireEvent, type WireEvent } from '../../lib/wire';
 import { makeEvent } from '../helpers';
 import { corsHeaders, raw, trickle } from './raw-http';
-
-const open: Collector[] = [];
-async function start(options: CollectorOptions = {}) {
-  const collector = await startCollector({ port: 0, ...options });
-  open.push(collector);
-  return collector;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
+import { start } from './start';
 
 const wire = (count: number): WireEvent[] => Array.from({ length: count }, () => toWireEvent(makeEvent()));
 const bulk = (events: unknown[]) => JSON.stringify({ events });

@@ -2,21 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCollector, type Collector, type CollectorOptions, type ReceivedRequest } from '../../lib/collector/server';
+import type { Collector, ReceivedRequest } from '../../lib/collector/server';
 import { toWireEvent, type WireEvent } from '../../lib/wire';
 import { makeEvent } from '../helpers';
+import { start } from './start';
 
-const open: Collector[] = [];
 const tmpDirs: string[] = [];
 
-async function start(options: CollectorOptions = {}) {
-  const collector = await startCollector({ port: 0, ...options });
-  open.push(collector);
-  return collector;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
+afterEach(() => {
   for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
