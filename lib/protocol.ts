@@ -11,9 +11,9 @@
 import type { PageData, TrodoEvent } from './event';
 import { categoryProblem, eventNameProblem, isEventTime } from './event';
 import type { DeliveryState, DeliveryStats, HistoryRecord } from './history';
-import type { LoadedPlan } from './plan/types';
+import type { LoadedPlan, Violation } from './plan/types';
 import { isUuid } from './ids';
-import { isPlainObject } from './json';
+import { isPlainObject, type JsonObject } from './json';
 import type { Settings } from './settings';
 import { isCallOp } from './wire-calls';
 
@@ -195,6 +195,34 @@ export type ViewerToBridge = { type: 'page-sdk' };
 
 export function isViewerToBridge(value: unknown): value is ViewerToBridge {
   return isPlainObject(value) && value.type === 'page-sdk';
+}
+
+/** One request a page's own Trodo SDK made, as the network saw it (webRequest). */
+export interface ObservedRequest {
+  id: string;
+  tabId: number;
+  method: string;
+  url: string;
+  path: string;
+  startedAt: number;
+  /** HTTP status once answered; null while pending or when it failed without an answer. */
+  status: number | null;
+  durationMs: number | null;
+  /** The network error (net::ERR_…) when there was no answer. */
+  error: string | null;
+  /** The body decoded into the events and calls it carries, one line each. */
+  decoded: string[];
+  /** The events in the body, as the viewer's lint reads them. */
+  events: ObservedEvent[];
+}
+
+/** An event in a request the page's own SDK sent (wire names: event_type, custom_properties). */
+export interface ObservedEvent {
+  name: string;
+  kind: 'custom' | 'auto';
+  properties: JsonObject;
+  /** What the tracking plan in force found wrong with it (absent without a plan, or when the plan ignores it). */
+  violations?: Violation[];
 }
 
 /** A viewer asks the worker (runtime.sendMessage) for the observed requests of a tab; answered with ObservedRequest[]. */

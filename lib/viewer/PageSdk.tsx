@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PageSdkInfo, ViewerToWorker } from '../protocol';
 import type { Settings } from '../settings';
 import type { HistoryRecord } from '../history';
-import type { ObservedEvent, ObservedRequest } from '../worker/observed';
+import type { ObservedEvent, ObservedRequest } from '../protocol';
 import { lintEvent } from './lint';
 import { describeViolation } from './plan-view';
 import type { ViewerHost } from './host';

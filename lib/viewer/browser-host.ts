@@ -1,6 +1,5 @@
 import { browser } from 'wxt/browser';
-import { VIEWER_PORT, type ObservedQuery, type PageSdkInfo, type ViewerToBridge } from '../protocol';
-import type { ObservedRequest } from '../worker/observed';
+import { VIEWER_PORT, type ObservedQuery, type ObservedRequest, type PageSdkInfo, type ViewerToBridge } from '../protocol';
 import type { ViewerPort } from './connection';
 import type { ViewerHost } from './host';
 

@@ -1,6 +1,5 @@
 import type { SiteAccess } from './access';
-import type { PageSdkInfo } from '../protocol';
-import type { ObservedRequest } from '../worker/observed';
+import type { ObservedRequest, PageSdkInfo } from '../protocol';
 import type { ViewerPort } from './connection';
 
 /** The tab a viewer belongs to: the popup's tab, or the side panel's active tab. */

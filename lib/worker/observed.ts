@@ -1,38 +1,11 @@
 import { isPlainObject, type JsonObject } from '../json';
 import { subjectOfWire } from '../plan/subject';
 import type { PlanSubject, Violation } from '../plan/types';
+import type { ObservedEvent, ObservedRequest } from '../protocol';
 import type { WireEvent } from '../wire';
 
 /** Trodo's ingestion host as the official SDK (trodo@2.0.0) has it built in. */
 export const OFFICIAL_API_URLS = ['https://sdkapi.trodo.ai/*'];
-
-/** One request a page's own Trodo SDK made, as the network saw it (webRequest). */
-export interface ObservedRequest {
-  id: string;
-  tabId: number;
-  method: string;
-  url: string;
-  path: string;
-  startedAt: number;
-  /** HTTP status once answered; null while pending or when it failed without an answer. */
-  status: number | null;
-  durationMs: number | null;
-  /** The network error (net::ERR_…) when there was no answer. */
-  error: string | null;
-  /** The body decoded into the events and calls it carries, one line each. */
-  decoded: string[];
-  /** The events in the body, as the viewer's lint reads them. */
-  events: ObservedEvent[];
-}
-
-/** An event in a request the page's own SDK sent (wire names: event_type, custom_properties). */
-export interface ObservedEvent {
-  name: string;
-  kind: 'custom' | 'auto';
-  properties: JsonObject;
-  /** What the tracking plan in force found wrong with it (absent without a plan, or when the plan ignores it). */
-  violations?: Violation[];
-}
 
 /** The slices of webRequest details used here. */
 export interface RequestStart {
