@@ -56,9 +56,9 @@ export function siteSending(settings: Settings, origin: string): SiteSending {
   if (settings.buildSites.length && !inBuildSites(settings.buildSites, origin)) return { kind: 'not-captured', why: 'outside-build-sites' };
   if (!captureOn(settings, origin)) return { kind: 'not-captured', why: 'site-off' };
   if (!settings.siteId) return { kind: 'held', why: 'no-site-id' };
-  if (isLoopbackHost(settings.apiHost)) return { kind: 'sent', why: 'loopback' };
-  if (inBuildSites(settings.buildSites, origin)) return { kind: 'sent', why: 'build' };
-  return settings.sendingSites.includes(origin) ? { kind: 'sent', why: 'enabled' } : { kind: 'held', why: 'site-not-enabled' };
+  // The decision is maySend's, the flusher's own; only the reason is worked out here.
+  if (!maySend(settings, origin)) return { kind: 'held', why: 'site-not-enabled' };
+  return { kind: 'sent', why: isLoopbackHost(settings.apiHost) ? 'loopback' : inBuildSites(settings.buildSites, origin) ? 'build' : 'enabled' };
 }
 
 /**
