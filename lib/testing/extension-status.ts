@@ -88,8 +88,15 @@ export async function watchExtension(context: BrowserContext, extensionId: strin
         return { captured, queued, sent, retrying, dropped, ...(watch.state?.held ? { held: watch.state.held } : {}), ...(watch.state?.lastError ? { lastError: watch.state.lastError } : {}) };
       });
     },
-    /** Asks for a flush and resolves once nothing is queued or in flight; false after `timeoutMs`. */
+    /**
+     * Resolves once every web page's tracker has handed its events to the worker and the
+     * worker has nothing queued or in flight (after asking for a flush); false after `timeoutMs`.
+     */
     async settle(timeoutMs: number): Promise<boolean> {
+      const started = Date.now();
+      // An event tracked a moment ago may still be on its way from the page: the worker's
+      // counts know nothing of it yet.
+      if (!(await pagesHandedOver(context, timeoutMs))) return false;
       const view = await open();
       return view.evaluate((ms) => {
         const watch = (globalThis as unknown as { __trodoWatch: Watch }).__trodoWatch;
@@ -110,7 +117,46 @@ export async function watchExtension(context: BrowserContext, extensionId: strin
           watch.port?.postMessage({ type: 'flush' });
           watch.reconnect();
         });
-      }, timeoutMs);
+      }, Math.max(0, timeoutMs - (Date.now() - started)));
     },
   };
+}
+
+/**
+ * Whether each web page's tracker outbox (the page origin's IndexedDB `trodo`) has been empty
+ * at two looks 50 ms apart: an event leaves it when the worker has acknowledged it, and the
+ * tracker may hold the newest events in memory for one transaction before writing them.
+ */
+async function pagesHandedOver(context: BrowserContext, timeoutMs: number): Promise<boolean> {
+  const pages = context.pages().filter((p) => !p.isClosed() && /^https?:/.test(p.url()));
+  const results = await Promise.all(
+    pages.map((page) =>
+      page
+        .evaluate(async (ms) => {
+          const count = () =>
+            new Promise<number>((resolve) => {
+              const open = indexedDB.open('trodo');
+              open.onerror = () => resolve(0);
+              open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains('outbox')) return db.close(), resolve(0);
+                const request = db.transaction('outbox').objectStore('outbox').count();
+                request.onsuccess = () => (db.close(), resolve(request.result));
+                request.onerror = () => (db.close(), resolve(0));
+              };
+            });
+          const deadline = Date.now() + ms;
+          let empty = 0;
+          while (Date.now() < deadline) {
+            empty = (await count()) === 0 ? empty + 1 : 0;
+            if (empty === 2) return true;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          return false;
+        }, timeoutMs)
+        // A page that navigates or closes meanwhile has nothing left to say here.
+        .catch(() => true),
+    ),
+  );
+  return results.every(Boolean);
 }
