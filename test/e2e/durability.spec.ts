@@ -80,3 +80,72 @@ test('events left in the page outbox by a closed tab are delivered on the next v
   await second.evaluate(() => window.Trodo!.ready());
   await expect.poll(() => outboxCount(second)).toBe(0);
 });
+
+test('IndexedDB starts failing (over quota) after events are stored: they are carried into memory and sent, the popup says durability is degraded, and the next start is back on IndexedDB', async ({ collector, extension, sitePage, site }) => {
+  test.setTimeout(120_000);
+  await extension.configure({ autoEvents: false, maxBackoffMs: 1000 });
+  const origin = `chrome-extension://${extension.id}`;
+  const workerLogs: string[] = [];
+  const listen = async () => (await extension.worker()).on('console', (m) => workerLogs.push(m.text()));
+
+  // Chromium applies a quota override only to a database created after it: stop the worker,
+  // delete its database, then lower the quota, so that the next start creates it under a
+  // quota that a few hundred events outgrow.
+  await extension.stopWorker();
+  const extPage = await extension.context.newPage();
+  await extPage.goto(`${origin}/manifest.json`);
+  expect(await extPage.evaluate(() => new Promise((resolve) => (indexedDB.deleteDatabase('trodo-worker').onsuccess = () => resolve('deleted'))))).toBe('deleted');
+  const cdp = await extension.context.newCDPSession(extPage);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 600_000 });
+
+  // The collector refuses everything, so events stay queued in the worker's store.
+  collector.faults([{ status: 503, times: 1_000_000 }]);
+  await sitePage.goto(`${site.url}/index.html`);
+  await sitePage.evaluate(() => window.Trodo!.ready());
+  await listen();
+  const popup = await extension.openPopup();
+  let tracked = 0;
+  while (!(await popup.getByTestId('degraded').isVisible())) {
+    expect(tracked, 'IndexedDB never ran over the quota').toBeLessThan(2000);
+    await sitePage.evaluate((from) => {
+      for (let i = from; i < from + 20; i++) window.Trodo!.track('over_quota', { seq: i, pad: 'x'.repeat(2000) });
+    }, tracked);
+    tracked += 20;
+    await sitePage.waitForTimeout(200);
+  }
+  await expect(popup.getByTestId('degraded')).toContainText('QuotaExceededError');
+  // Events were stored before the failure, and were carried into memory when it came.
+  const carried = workerLogs.map((m) => /(\d+) events IndexedDB still held are carried into memory/.exec(m)).find(Boolean);
+  expect(carried, `worker log: ${workerLogs.join(' | ')}`).toBeTruthy();
+  const held = Number(carried![1]);
+  expect(held).toBeGreaterThan(0);
+  await sitePage.evaluate((from) => {
+    for (let i = from; i < from + 20; i++) window.Trodo!.track('over_quota', { seq: i, pad: 'x'.repeat(2000) });
+  }, tracked);
+  tracked += 20;
+
+  // The server recovers: every event arrives, those stored before the failure included.
+  collector.faults([]);
+  const events = await received(collector, tracked, (e) => e.event.event_name === 'over_quota', 60_000);
+  expect(events.map((e) => e.event.custom_properties.seq as number).sort((a, b) => a - b)).toEqual(Array.from({ length: tracked }, (_, i) => i));
+  expect(deliveries(collector, (e) => e.event_name === 'over_quota').extra).toBe(0);
+
+  // The next start tries IndexedDB again: with room again, it is durable again.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  await popup.close();
+  await extension.stopWorker();
+  await sitePage.evaluate(() => window.Trodo!.track('after_restart'));
+  await listen();
+  await received(collector, 1, (e) => e.event.event_name === 'after_restart');
+  const reopened = await extension.openPopup();
+  await expect(reopened.getByTestId('event-list')).toContainText('after_restart');
+  await expect(reopened.getByTestId('degraded')).toHaveCount(0);
+  // IndexedDB refused to settle what it held (over quota), so the new life sent those again:
+  // at most once more each (the carried count includes the session's own records), and
+  // deduplicated by event_id at the collector.
+  await expect.poll(() => deliveries(collector, (e) => e.event_name === 'over_quota').extra).toBeGreaterThan(0);
+  const again = deliveries(collector, (e) => e.event_name === 'over_quota');
+  expect(again.extra).toBeLessThanOrEqual(held);
+  expect(again).toMatchObject({ unique: tracked, most: 2 });
+  expect(extension.workerLife().stops).toBe(2);
+});
