@@ -19,6 +19,8 @@ export const PATHS = {
 } as const;
 
 export const SITE_ID_HEADER = 'X-Trodo-Site-Id';
+/** The Node SDK's User-Agent: how the local collector tells its events from the extension's. */
+export const NODE_SDK_USER_AGENT = 'trodo-qa-node';
 
 /** One event as Trodo's events API takes it (the official SDK's shape plus id and time). */
 export interface WireEvent {
