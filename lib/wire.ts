@@ -68,6 +68,31 @@ export function toWireEvent(event: TrodoEvent): WireEvent {
   return wire;
 }
 
+/**
+ * A wire event read back (from the local collector's stream) as the extension keeps events.
+ * The wire has no distinct id apart from `user_id`, which is what a server SDK sends it as.
+ */
+export function fromWireEvent(wire: WireEvent): TrodoEvent {
+  const page = wire.page_data;
+  const event: TrodoEvent = {
+    id: wire.event_id,
+    time: Date.parse(wire.timestamp),
+    kind: wire.event_type,
+    name: wire.event_name,
+    category: wire.event_category,
+    sessionId: wire.session_id,
+    distinctId: wire.user_id,
+    properties: wire.custom_properties,
+    autoData: wire.auto_event_data,
+    page: {
+      url: page.current_url ?? '', path: page.uri ?? '', title: page.page_title ?? '', referrer: page.referrer ?? null,
+      screenWidth: page.screen_width ?? 0, screenHeight: page.screen_height ?? 0, viewportWidth: page.viewport_width ?? 0, viewportHeight: page.viewport_height ?? 0, dpi: page.dpi ?? 0,
+    },
+  };
+  if (wire.element_data) event.element = wire.element_data;
+  return event;
+}
+
 /** The page data as Trodo's events API names it. */
 export function wirePageData(page: PageData): WireEvent['page_data'] {
   return {

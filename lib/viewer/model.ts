@@ -1,5 +1,5 @@
 import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type DeliveryStatus, type HistoryRecord } from '../history';
-import type { WorkerToViewer } from '../protocol';
+import type { ServerFeedState, WorkerToViewer } from '../protocol';
 import type { LoadedPlan } from '../plan/types';
 import { maySend } from '../sending';
 import type { Settings } from '../settings';
@@ -15,6 +15,8 @@ export interface ViewerModel {
   plan: LoadedPlan | null;
   /** Why the last plan offered was refused; cleared when one is taken. */
   planError: string | null;
+  /** Whether server events (the local collector's stream) reach the timeline. */
+  server: ServerFeedState;
 }
 
 export const INITIAL_MODEL: ViewerModel = {
@@ -26,6 +28,7 @@ export const INITIAL_MODEL: ViewerModel = {
   settingsErrors: {},
   plan: null,
   planError: null,
+  server: { kind: 'connecting' },
 };
 
 export function applyMessage(model: ViewerModel, message: WorkerToViewer): ViewerModel {
@@ -39,7 +42,10 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
         state: message.state,
         settings: message.settings,
         plan: message.plan,
+        server: message.server,
       };
+    case 'server-feed':
+      return { ...model, server: message.state };
     case 'records': {
       const records = new Map(model.records);
       for (const record of message.records) records.set(record.id, record);
