@@ -1,3 +1,4 @@
+import type { EventSender } from '../collector-stream';
 import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type DeliveryStatus, type HistoryRecord } from '../history';
 import type { ServerFeedState, WorkerToViewer } from '../protocol';
 import type { LoadedPlan } from '../plan/types';
@@ -90,6 +91,7 @@ export function viewStatus(record: HistoryRecord, held: string | undefined): Vie
 /** One line on what became of an event; `held` is heldWhy's answer. */
 export function describeStatus(record: HistoryRecord, now: number, held?: string): string {
   if (held) return `held: ${held}`;
+  if (record.received) return `received by the collector · ${SENDERS[record.received.sender]} · ${formatTime(record.received.at)}`;
   switch (record.status) {
     case 'queued':
       return 'queued';
@@ -103,6 +105,9 @@ export function describeStatus(record: HistoryRecord, now: number, held?: string
       return `dropped · ${record.reason ?? 'no reason recorded'}`;
   }
 }
+
+/** Who posted a server record to the collector, as the list says it. */
+export const SENDERS: Record<EventSender, string> = { 'node-sdk': 'Node SDK', extension: 'another extension', other: 'other client' };
 
 export function formatTime(ms: number): string {
   const d = new Date(ms);
