@@ -74,6 +74,11 @@ test('a backend event joins the tab: server badge within 2 s, in time order, und
     const identified = await received(collector, 2, (e) => e.event.event_name === 'checkout_completed');
     expect(identified.map((e) => e.event.user_id)).toEqual([anonymous, 'id_bob@example.com']);
     await expect(rows.filter({ hasText: 'checkout_completed' })).toHaveCount(2);
+    // UPDATE_SCREENSHOTS=1 writes the README's screenshot of server events in the timeline.
+    if (process.env.UPDATE_SCREENSHOTS) await popup.screenshot({ path: 'test/e2e/screenshots/popup-server-events.png' });
+    await serverRow.first().click();
+    await expect(popup.getByTestId('detail-life')).toContainText('Received by the collector');
+    await popup.keyboard.press('Escape');
 
     // The source filter, and the Identity panel lists both.
     await popup.getByTestId('filter-source').selectOption('server');
