@@ -140,6 +140,29 @@ test('the ingestion host is not a local collector: the viewer says server events
   await expect(popup.getByTestId('server-feed')).toHaveText('Server events not available: the ingestion host https://sdkapi.trodo.ai is not a local collector');
 });
 
+test('the worker stopped while the backend tracks: at its next start it resumes the stream, and each server event shows once', async ({ collector, extension, sitePage, site }) => {
+  const trodo = createTrodo({ siteId: 'e2e-site', apiHost: collector.url });
+  try {
+    await sitePage.goto(`${site.url}/index.html`);
+    let popup = await extension.openPopup(sitePage);
+    await popup.getByTestId('current-tab').uncheck();
+    for (let i = 0; i < 3; i++) await trodo.track('backend-user', `before_stop_${i}`);
+    await expect(popup.getByTestId('server-badge')).toHaveCount(3);
+    await popup.close();
+    await extension.stopWorker();
+    for (let i = 0; i < 5; i++) await trodo.track('backend-user', `while_stopped_${i}`);
+    // Opening the popup wakes the worker; it reads on from the last stream id it committed.
+    popup = await extension.openPopup(sitePage);
+    await popup.getByTestId('current-tab').uncheck();
+    await expect(popup.getByTestId('server-badge')).toHaveCount(8);
+    const names = await popup.getByTestId('event-row').filter({ has: popup.getByTestId('server-badge') }).evaluateAll((els) => els.map((el) => el.querySelector('.name')!.firstChild!.textContent));
+    expect(names).toEqual([4, 3, 2, 1, 0].map((i) => `while_stopped_${i}`).concat([2, 1, 0].map((i) => `before_stop_${i}`)));
+    expect(extension.workerLife().stops).toBe(1);
+  } finally {
+    await trodo.shutdown({ timeoutMs: 1000 });
+  }
+});
+
 // Stream-to-viewer latency: from the Node SDK's track() resolving (the collector has the
 // event) to its row in the open popup. Printed, with the median of 20.
 test('stream-to-viewer latency, median of 20', async ({ collector, extension, sitePage, site }, testInfo) => {
