@@ -109,7 +109,17 @@ export function createWorkerService(deps: ServiceDeps) {
       const plan = plans.check(record.event, 'server');
       if (plan) record.plan = plan;
     }
-    viewers.records(await deps.store.ingest(records));
+    const fresh = await deps.store.ingest(records);
+    viewers.records(fresh);
+    trimNow(fresh.length);
+  }
+
+  /** History is trimmed to HISTORY_LIMIT every 500 new records, the tabs' and the server's alike. */
+  function trimNow(added: number) {
+    ingestedSinceTrim += added;
+    if (ingestedSinceTrim < 500) return;
+    ingestedSinceTrim = 0;
+    void deps.store.trim(HISTORY_LIMIT);
   }
 
   const flusher = createFlusher({
@@ -178,11 +188,7 @@ export function createWorkerService(deps: ServiceDeps) {
       // Held sites' events wait for the site to be enabled; they do not make a batch due.
       flusher.queued(fresh.filter((r) => maySend(settings, r.origin)).length);
       for (const tabId of new Set(fresh.map((r) => r.tabId!))) void updateBadge(tabId);
-      ingestedSinceTrim += fresh.length;
-      if (ingestedSinceTrim >= 500) {
-        ingestedSinceTrim = 0;
-        void deps.store.trim(HISTORY_LIMIT);
-      }
+      trimNow(fresh.length);
     }
     // After the commit (or deliberately not stored, capture being off): the pages may forget them.
     for (const { port, events } of batch) post(port, { type: 'ack', ids: events.map((e) => e.id) });
