@@ -34,7 +34,8 @@ const RETRY_CAP_MS = 30_000;
  * at any point resumes from the last committed id at its next start and at worst reads again
  * events it has already recorded, which the store skips by event id. Nothing here keeps the
  * worker alive: while it sleeps the stream is closed, and the events that came meanwhile
- * arrive as the backlog of the next connection (the flush alarm wakes it every 30 s).
+ * arrive as the backlog of the next connection (an open viewer's port reconnects and wakes
+ * it at once; otherwise the flush alarm wakes it within 30 s).
  */
 export function createServerFeed(deps: ServerFeedDeps) {
   let run: AbortController | null = null;
