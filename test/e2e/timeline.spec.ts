@@ -157,7 +157,12 @@ test('the worker stopped while the backend tracks: at its next start it resumes 
     await expect(popup.getByTestId('server-badge')).toHaveCount(8);
     const names = await popup.getByTestId('event-row').filter({ has: popup.getByTestId('server-badge') }).evaluateAll((els) => els.map((el) => el.querySelector('.name')!.firstChild!.textContent));
     expect(names).toEqual([4, 3, 2, 1, 0].map((i) => `while_stopped_${i}`).concat([2, 1, 0].map((i) => `before_stop_${i}`)));
-    expect(extension.workerLife().stops).toBe(1);
+
+    // Stopped again with the popup open: its port reconnects, which wakes the worker, and the stream resumes.
+    await extension.stopWorker();
+    for (let i = 0; i < 2; i++) await trodo.track('backend-user', `popup_open_${i}`);
+    await expect(popup.getByTestId('server-badge')).toHaveCount(10);
+    expect(extension.workerLife().stops).toBe(2);
   } finally {
     await trodo.shutdown({ timeoutMs: 1000 });
   }
