@@ -31,6 +31,7 @@ export default defineBackground(() => {
   const service = createWorkerService({
     store: withMemoryFallback(chunkWorkerStore(openWorkerDb()), memoryWorkerStore, log),
     transport: fetchTransport((input, init) => fetch(input, init)),
+    fetch: (input, init) => fetch(input, init),
     defaults,
     readSettings: stored.read,
     writeSettings: stored.write,

@@ -1,3 +1,4 @@
+import type { EventSender } from './collector-stream';
 import type { TrodoEvent } from './event';
 import type { PlanCheck } from './plan/types';
 
@@ -29,6 +30,14 @@ export interface HistoryRecord {
   reason?: string;
   /** How the event measured up to the tracking plan, when one is loaded and has a say on it. */
   plan?: PlanCheck;
+  /**
+   * `server`: an event the local collector received from elsewhere (the backend's Node SDK,
+   * another client), read from its stream; never queued or sent by the extension, and with no
+   * tab (`tabId` null): the viewer joins it to a tab by session and distinct id. Absent: a tab's.
+   */
+  source?: 'server';
+  /** For a server record: when the collector received it, from whom, for which site id. */
+  received?: { at: number; sender: EventSender; siteId: string };
 }
 
 /** Counts the viewer shows; `queued` is read from the queue, the rest are running totals. */

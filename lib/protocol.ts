@@ -250,8 +250,20 @@ export type ViewerToWorker =
    */
   | { type: 'site-sending'; origin: string; send: boolean };
 
+/**
+ * Where the worker stands with the local collector's event stream (lib/worker/server-feed.ts):
+ * `off` when the ingestion host is not a collector on loopback, `unavailable` while it cannot
+ * be reached. Server events are in the timeline only while it is `live`.
+ */
+export type ServerFeedState =
+  | { kind: 'off'; why: string }
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'unavailable'; error: string; retryAt: number };
+
 export type WorkerToViewer =
-  | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings; plan: LoadedPlan | null }
+  | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings; plan: LoadedPlan | null; server: ServerFeedState }
+  | { type: 'server-feed'; state: ServerFeedState }
   /** Records that were added or changed, newest last. */
   | { type: 'records'; records: HistoryRecord[] }
   | { type: 'status'; stats: DeliveryStats; state: DeliveryState }

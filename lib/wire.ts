@@ -19,6 +19,8 @@ export const PATHS = {
 } as const;
 
 export const SITE_ID_HEADER = 'X-Trodo-Site-Id';
+/** The Node SDK's User-Agent: how the local collector tells its events from the extension's. */
+export const NODE_SDK_USER_AGENT = 'trodo-qa-node';
 
 /** One event as Trodo's events API takes it (the official SDK's shape plus id and time). */
 export interface WireEvent {
@@ -64,6 +66,31 @@ export function toWireEvent(event: TrodoEvent): WireEvent {
   if (event.element) wire.element_data = event.element;
   wire.override_data = { wallet_address: null, is_web3_user: false, ...utmOf(page.url), referrer: page.referrer ?? 'direct' };
   return wire;
+}
+
+/**
+ * A wire event read back (from the local collector's stream) as the extension keeps events.
+ * The wire has no distinct id apart from `user_id`, which is what a server SDK sends it as.
+ */
+export function fromWireEvent(wire: WireEvent): TrodoEvent {
+  const page = wire.page_data;
+  const event: TrodoEvent = {
+    id: wire.event_id,
+    time: Date.parse(wire.timestamp),
+    kind: wire.event_type,
+    name: wire.event_name,
+    category: wire.event_category,
+    sessionId: wire.session_id,
+    distinctId: wire.user_id,
+    properties: wire.custom_properties,
+    autoData: wire.auto_event_data,
+    page: {
+      url: page.current_url ?? '', path: page.uri ?? '', title: page.page_title ?? '', referrer: page.referrer ?? null,
+      screenWidth: page.screen_width ?? 0, screenHeight: page.screen_height ?? 0, viewportWidth: page.viewport_width ?? 0, viewportHeight: page.viewport_height ?? 0, dpi: page.dpi ?? 0,
+    },
+  };
+  if (wire.element_data) event.element = wire.element_data;
+  return event;
 }
 
 /** The page data as Trodo's events API names it. */

@@ -9,11 +9,17 @@ import { PLAN_LIMITS } from '../plan/load';
 import { readPlanText } from '../plan/read';
 import type { collectorPlan } from './plan-route';
 import type { Store } from './store';
+import type { Streams } from './stream';
 import type { Waiters } from './wait';
 
 /** What a control route may use. Routes are reached only through the guard. */
 export interface ControlContext {
   req: IncomingMessage;
+  /** For a route that answers in its own way (the stream); others use `send`. */
+  res: ServerResponse;
+  /** The guard's headers for this answer. */
+  headers: Record<string, string>;
+  streams: Streams;
   store: Store;
   waiters: Waiters;
   /** The request's URL (its query holds GET filters). */
@@ -63,6 +69,8 @@ export const controlRoutes: Record<string, ControlRoute> = {
       names: result.names,
     });
   },
+  /** Server-Sent Events of every accepted event, resumable with Last-Event-ID (stream.ts). */
+  'GET /stream': ({ req, res, url, headers, streams }) => streams.attach(req, res, url, headers),
   'GET /requests': ({ store, send }) => send(200, { requests: store.requests() }),
   'GET /summary': ({ store, tracking, send }) => send(200, { ...store.summary(), violations: tracking.counts(store.events().map((r) => r.event)) }),
   'GET /violations': ({ store, tracking, send }) => send(200, tracking.violations(store.events().map((r) => r.event))),
@@ -104,7 +112,7 @@ const WAIT_MAX_MS = 300_000;
 // Control bodies are small (a fault list, a match) but for a plan, which may be as large as the loader takes.
 const CONTROL_BODY_BYTES = PLAN_LIMITS.bytes + 64 * 1024;
 
-export async function control(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'url' | 'readJson' | 'send'>) {
+export async function control(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>, ctx: Omit<ControlContext, 'req' | 'res' | 'headers' | 'url' | 'readJson' | 'send'>) {
   const path = url.pathname;
   const route = `${req.method} ${path.slice(CONTROL_PREFIX.length)}`;
   const reply = (status: number, body?: unknown) => send(res, status, body, headers);
@@ -121,5 +129,5 @@ export async function control(req: IncomingMessage, res: ServerResponse, url: UR
       return reply(400, { error: 'body is not JSON' }), null;
     }
   };
-  await handler({ ...ctx, req, url, readJson, send: reply });
+  await handler({ ...ctx, req, res, headers, url, readJson, send: reply });
 }

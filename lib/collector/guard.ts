@@ -21,7 +21,7 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 const WILDCARD_BINDS = ['0.0.0.0', '::', ''];
 // Extensions may read the collector: the Trodo extension's worker does, and any other
 // extension with host permissions could read loopback anyway.
-const EXTENSION_ORIGIN = /^(chrome|moz|safari-web)-extension:\/\/[a-z0-9-]+$/i;
+export const EXTENSION_ORIGIN = /^(chrome|moz|safari-web)-extension:\/\/[a-z0-9-]+$/i;
 
 export interface GuardPolicy {
   port: number;

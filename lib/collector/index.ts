@@ -11,4 +11,5 @@
 export { startCollector, type Collector, type CollectorOptions, type ReceivedEvent, type ReceivedRequest, type Summary } from './server';
 export type { EventFilter, EventMatch, Difference, EventSource } from './query';
 export type { Fault } from './faults';
+export type { EventSender, StreamItem, StreamGap } from '../collector-stream';
 export type { Limits } from './limits';

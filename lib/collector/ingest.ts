@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject } from '../json';
-import { PATHS, SITE_ID_HEADER, wireEventProblem, type WireEvent } from '../wire';
+import { NODE_SDK_USER_AGENT, PATHS, SITE_ID_HEADER, wireEventProblem, type WireEvent } from '../wire';
 import { CALL_ID_HEADER, identifiedDistinctId } from '../wire-calls';
 import type { createFaultPlan } from './faults';
+import { EXTENSION_ORIGIN } from './guard';
 import { header, readBody, send, sendTimeout } from './http';
 import { nestsDeeperThan, type Limits } from './limits';
-import type { ReceivedRequest, Store } from './store';
+import type { Poster, ReceivedRequest, Store } from './store';
 
 /** Request headers a browser client of the ingestion API sends (allowed in CORS preflights). */
 export const INGEST_HEADERS = ['Content-Type', SITE_ID_HEADER, CALL_ID_HEADER] as const;
@@ -93,7 +94,7 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
       else valid.push(event as WireEvent);
     }
     store.countInvalid(invalid.length);
-    const fresh = store.accept(valid, siteId);
+    const fresh = store.accept(valid, siteId, senderOf(req));
     entry.accepted = fresh;
     log(`${invalid.length ? 400 : 200} bulk ${bulkEvents.length} events: ${fresh} new, ${bulkEvents.length - fresh - invalid.length} duplicate, ${invalid.length} invalid · site ${siteId}`);
     if (invalid.length) return answer(400, { error: `${invalid.length} invalid events`, invalid, accepted: fresh });
@@ -108,7 +109,7 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
       return answer(400, { error: problem, invalid: [{ event_id: typeof body.event_id === 'string' ? body.event_id : null, reason: problem }] });
     }
     entry.events = 1;
-    entry.accepted = store.accept([body as unknown as WireEvent], siteId);
+    entry.accepted = store.accept([body as unknown as WireEvent], siteId, senderOf(req));
     log(`200 ${path} ${entry.accepted ? 'new' : 'duplicate'} event · site ${siteId}`);
     return answer(200, { success: true, accepted: entry.accepted });
   }
@@ -128,4 +129,16 @@ export async function ingest(req: IncomingMessage, res: ServerResponse, path: st
     return answer(200, { success: true });
   }
   return answer(404, { error: `no route ${path}` });
+}
+
+/**
+ * Who posted: a browser extension's worker sends its extension origin as Origin (a page
+ * cannot send that origin), the Node SDK its User-Agent. Both only label events for the
+ * viewer's timeline; nothing is trusted or refused on their strength.
+ */
+export function senderOf(req: IncomingMessage): Poster {
+  const origin = header(req, 'Origin');
+  if (origin && EXTENSION_ORIGIN.test(origin)) return { sender: 'extension', senderOrigin: origin };
+  if (header(req, 'User-Agent')?.startsWith(NODE_SDK_USER_AGENT)) return { sender: 'node-sdk' };
+  return { sender: 'other' };
 }

@@ -10,6 +10,7 @@ import { allowedHostnames, guard, isLoopbackBind, urlHost, type GuardPolicy } fr
 import { send } from './http';
 import { INGEST_HEADERS, ingest } from './ingest';
 import { DEFAULT_LIMITS, type Limits } from './limits';
+import { createStreams } from './stream';
 import { createWaiters } from './wait';
 import { createStore, type ReceivedEvent, type ReceivedRequest, type Summary } from './store';
 
@@ -65,7 +66,7 @@ export interface Collector {
  * passes the guard first (Host, origin, token); see guard.ts for what it promises.
  * Control API: GET /__collector/events (filters: see EventFilter), POST /__collector/wait
  * `{ match, count?, timeoutMs? }`, GET /__collector/violations, POST /__collector/plan,
- * GET /__collector/requests, GET /__collector/summary,
+ * GET /__collector/requests, GET /__collector/summary, GET /__collector/stream (Server-Sent Events, Last-Event-ID),
  * POST /__collector/faults `{ faults, failRate?, failStatus? }`, POST /__collector/reset.
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
@@ -75,7 +76,11 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const token = options.token ?? (isLoopbackBind(bind) ? null : randomBytes(24).toString('base64url'));
   // The store tells the waiters of each accepted request's events; the waiters read what it holds.
   const waiters = createWaiters(() => store.events());
-  const store = createStore(limits, options.dataFile, (fresh) => waiters.offer(fresh));
+  const store = createStore(limits, options.dataFile, (fresh) => {
+    waiters.offer(fresh);
+    streams.offer();
+  });
+  const streams = createStreams(store);
   const plan = createFaultPlan();
   const tracking = collectorPlan(options.plan);
   const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
@@ -94,7 +99,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       case 'preflight':
         return send(res, 204, undefined, verdict.headers);
       case 'control':
-        return control(req, res, url, verdict.headers, { store, waiters, plan, tracking, limits });
+        return control(req, res, url, verdict.headers, { store, waiters, streams, plan, tracking, limits });
       case 'ingest':
         return ingest(req, res, path, verdict.headers, { store, plan, limits, log });
     }
@@ -142,6 +147,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     close: () =>
       new Promise<void>((resolve) => {
         waiters.close();
+        streams.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,11 +1,15 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { EventSender, StreamItem } from '../collector-stream';
 import type { WireEvent } from '../wire';
 import { countByName } from './query';
 
-export interface ReceivedEvent {
-  event: WireEvent;
-  siteId: string;
-  receivedAt: number;
+/** An accepted event, with its sequence number (the stream's id) and who posted it. */
+export type ReceivedEvent = StreamItem;
+
+/** Who posted a request's events (see ingest.ts, senderOf). */
+export interface Poster {
+  sender: EventSender;
+  senderOrigin?: string;
 }
 
 export interface ReceivedRequest {
@@ -61,8 +65,11 @@ export function createStore(limits: StoreLimits, dataFile?: string, onAccepted: 
   const dedupeWindow = limits.maxEvents * 4;
   let requests: ReceivedRequest[] = [];
   const counts = { accepted: 0, dropped: 0, duplicates: 0, droppedRequests: 0, refused: 0, invalid: 0 };
+  /** The last sequence number given; never reset, so a stream client's Last-Event-ID stays meaningful. */
+  let lastSeq = 0;
 
   function keep(item: ReceivedEvent) {
+    lastSeq = Math.max(lastSeq, item.seq);
     seen.add(item.event.event_id);
     received.push(item);
     counts.accepted++;
@@ -84,8 +91,9 @@ export function createStore(limits: StoreLimits, dataFile?: string, onAccepted: 
   if (dataFile && existsSync(dataFile)) {
     for (const line of readFileSync(dataFile, 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const item = JSON.parse(line) as ReceivedEvent;
-      if (!seen.has(item.event.event_id)) keep(item);
+      // Lines written before sequence numbers and senders were kept get them now, in file order.
+      const item = JSON.parse(line) as Partial<ReceivedEvent> & Pick<ReceivedEvent, 'event' | 'siteId' | 'receivedAt'>;
+      if (!seen.has(item.event.event_id)) keep({ ...item, seq: item.seq ?? lastSeq + 1, sender: item.sender ?? 'other' });
       if (received.length >= limits.maxEvents * 2) trim();
     }
     trim();
@@ -93,14 +101,14 @@ export function createStore(limits: StoreLimits, dataFile?: string, onAccepted: 
 
   return {
     /** Takes valid events of one request; returns how many were new. */
-    accept(events: readonly WireEvent[], siteId: string): number {
+    accept(events: readonly WireEvent[], siteId: string, poster: Poster = { sender: 'other' }): number {
       const fresh: ReceivedEvent[] = [];
       for (const event of events) {
         if (seen.has(event.event_id)) {
           counts.duplicates++;
           continue;
         }
-        const item = { event, siteId, receivedAt: Date.now() };
+        const item: ReceivedEvent = { seq: lastSeq + 1, event, siteId, receivedAt: Date.now(), ...poster };
         keep(item);
         fresh.push(item);
       }
@@ -131,6 +139,19 @@ export function createStore(limits: StoreLimits, dataFile?: string, onAccepted: 
       counts.invalid += n;
     },
     events: () => [...received],
+    /** Held events after sequence number `after`, oldest first, at most `limit`. */
+    since(after: number, limit = Infinity): ReceivedEvent[] {
+      // Sequence numbers rise along `received`: search for the first one past `after`.
+      let lo = 0;
+      let hi = received.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (received[mid]!.seq <= after) lo = mid + 1;
+        else hi = mid;
+      }
+      return received.slice(lo, lo + limit);
+    },
+    lastSeq: () => lastSeq,
     requests: () => [...requests],
     duplicates: () => counts.duplicates,
     summary: (): Summary => ({

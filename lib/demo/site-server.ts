@@ -1,17 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 
+/** A site's own backend: `'POST /api/checkout'` → handler. */
+export type SiteRoutes = Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+
 /**
  * Serves a folder of fixture pages on 127.0.0.1. A page named `*.csp.html` is served with
- * `Content-Security-Policy: script-src 'self'`, as a strict site would be.
+ * `Content-Security-Policy: script-src 'self'`, as a strict site would be. `routes` are the
+ * site's backend, on the same origin as its pages (the demo shop's checkout).
  */
-export async function startSiteServer(root: string, port = 0) {
+export async function startSiteServer(root: string, port = 0, routes: SiteRoutes = {}) {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://site').pathname;
+    const route = routes[`${req.method} ${path}`];
+    if (route) {
+      try {
+        return await route(req, res);
+      } catch (error) {
+        return void res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(error));
+      }
+    }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(normalize(root))) return void res.writeHead(403).end();
     try {

@@ -3,6 +3,7 @@ import type { Transport } from '../delivery/transport';
 import { SERVER_PAGE, eventCategory, eventNameProblem, eventTime, isReservedPropertyName, type TrodoEvent } from '../event';
 import { createIdGenerator } from '../ids';
 import type { Json, JsonObject } from '../json';
+import { readPropagation, type HeaderSource } from '../propagation';
 import { sanitizeProperties } from '../sanitize';
 import { identifyAnswer, type CallOp } from '../wire-calls';
 import { nodeTransport } from './http-transport';
@@ -263,6 +264,19 @@ export function createClient(effects: NodeEffects = nodeEffects()) {
     ...groups,
     /** Binds the distinct id (and optionally the browser's session id) once for several calls. */
     forUser: (distinctId: string, opts?: { sessionId?: string }) => bindUser(client, distinctId, opts?.sessionId, event),
+    /**
+     * The forUser context of the browser session that made this request: the page sent
+     * `Trodo.getPropagationHeaders()` with it. The headers are checked (lib/propagation.ts);
+     * when they are missing or refused, `error` says why, `onError` hears it, and every call
+     * of the context resolves `{ success: false, error }` without sending anything.
+     */
+    forRequest(req: HeaderSource) {
+      const read = readPropagation(req);
+      if (read.ok) return { ...bindUser(client, read.distinctId, read.sessionId, event), sessionId: read.sessionId as string | null, error: null as string | null };
+      const error = `forRequest: ${read.error}`;
+      void invalid(error); // heard once here, not again at each call of the context
+      return { ...refusedUser(bindUser(client, '', undefined, event), error), sessionId: null as string | null, error: read.error as string | null };
+    },
     /** Sends a `server_error` event now, for this user (default `server_global`), severity `error` by default. */
     captureError(error: unknown, opts?: { distinctId?: string; severity?: Severity } | Severity): Promise<CallResult> {
       const o = typeof opts === 'string' ? { severity: opts } : opts ?? {};
@@ -286,6 +300,9 @@ export function createClient(effects: NodeEffects = nodeEffects()) {
 }
 
 export type TrodoClient = ReturnType<typeof createClient>;
+
+/** What forRequest returns: the bound context with the session it joined, or `error` (and no session) when the headers were refused. */
+export type RequestContext = ReturnType<TrodoClient['forRequest']>;
 
 function bindUser(client: TrodoClient, distinctId: string, sessionId: string | undefined, event: (d: unknown, n: unknown, p: unknown, o: unknown, s: string | undefined) => Promise<CallResult>) {
   const track = (eventName: string, properties?: object, options?: TrackOptions) => event(distinctId, eventName, properties, options, sessionId);
@@ -313,6 +330,14 @@ function bindUser(client: TrodoClient, distinctId: string, sessionId: string | u
     add_group: (groupKey: string, groupId: string) => client.add_group(distinctId, groupKey, groupId),
     remove_group: (groupKey: string, groupId: string) => client.remove_group(distinctId, groupKey, groupId),
   };
+}
+
+/** The same shape, every method resolving `{ success: false, error }` and sending nothing. */
+function refusedUser<T extends object>(user: T, error: string): T {
+  const refuse = () => Promise.resolve({ success: false, error });
+  const swap = (o: object): object =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'function' ? refuse : typeof v === 'object' && v !== null ? swap(v) : v]));
+  return swap(user) as T;
 }
 
 function resultOf(outcome: ItemOutcome, eventId: string): CallResult {

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Json } from '../json';
+import { NODE_SDK_USER_AGENT } from '../wire';
 import type { HttpResult, Transport } from '../delivery/transport';
 
 /**
@@ -27,7 +28,7 @@ export function nodeTransport(defaultTimeoutMs: number): Transport {
         resolve(result);
       };
       const send = secure ? httpsRequest : httpRequest;
-      const outgoing = send(req.url, { method: req.method, headers: { ...req.headers, 'Content-Length': String(body.length) }, agent: secure ? agents.https : agents.http }, (res: IncomingMessage) => {
+      const outgoing = send(req.url, { method: req.method, headers: { ...req.headers, 'User-Agent': NODE_SDK_USER_AGENT, 'Content-Length': String(body.length) }, agent: secure ? agents.https : agents.http }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {

@@ -19,5 +19,5 @@ export function createTrodo(options: NodeOptions): TrodoClient {
   return client;
 }
 
-export type { TrodoClient, UserContext } from './client';
+export type { RequestContext, TrodoClient, UserContext } from './client';
 export type { CallResult, FlushResult, NodeOptions, Severity, TrackOptions, TrodoError } from './types';

@@ -1,6 +1,7 @@
 import { NativePromise } from './natives';
 import type { PageData, TrodoEvent } from '../event';
 import { isPlainObject, type Json, type JsonObject } from '../json';
+import { propagationHeaders } from '../propagation';
 import { sanitizeProperties } from '../sanitize';
 import { identifiedDistinctId, type CallOp } from '../wire-calls';
 import { createGroups, type Groups } from './groups';
@@ -55,6 +56,8 @@ export interface TrodoApi extends Groups {
   setTrackingConsent(consent: boolean): void;
   getTrackingConsent(): boolean;
   getSessionData(): SessionData;
+  /** For the page's calls to its own backend, so that server events join this session (lib/propagation.ts); `{}` before the state has loaded. */
+  getPropagationHeaders(): Record<string, string>;
 }
 
 export interface ApiDeps {
@@ -266,6 +269,7 @@ export function createApi(deps: ApiDeps) {
         duration, pagesViewed: 1, isBounce: duration < 30,
       };
     },
+    getPropagationHeaders: () => (state ? propagationHeaders(state.sessionId, state.distinctId) : {}),
   });
 
   deps.share?.listen((next) => {

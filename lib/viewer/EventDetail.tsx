@@ -2,7 +2,7 @@ import type { HistoryRecord } from '../history';
 import type { Json } from '../json';
 import { toWireEvent } from '../wire';
 import { lintEvent } from './lint';
-import { formatTime } from './model';
+import { SENDERS, formatTime } from './model';
 import { describeViolation, violationsOf } from './plan-view';
 
 /** One event in full: its life so far, lint, what the tracker changed, its data, and the JSON as sent. */
@@ -51,6 +51,10 @@ export function EventDetail({ record, held, now, onClose }: { record: HistoryRec
 
 /** The event's life as lines: captured → queued → attempts → sent, retrying or dropped. */
 export function lifeSteps(record: HistoryRecord, now: number, held?: string): string[] {
+  // A server event was never the extension's to send: only what the collector says of it.
+  if (record.received) {
+    return [`Tracked ${formatTime(record.capturedAt)} by a server`, `Received by the collector ${formatTime(record.received.at)} from ${SENDERS[record.received.sender]} · site ${record.received.siteId}`];
+  }
   const steps = [
     `Captured ${formatTime(record.capturedAt)} on ${record.origin}${record.tabId !== null ? ` (tab ${record.tabId})` : ''}`,
     `Queued ${formatTime(record.queuedAt)}`,

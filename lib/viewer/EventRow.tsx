@@ -1,6 +1,6 @@
 import type { HistoryRecord } from '../history';
 import { lintEvent } from './lint';
-import { describeStatus, formatTime, viewStatus } from './model';
+import { SENDERS, describeStatus, formatTime, viewStatus } from './model';
 import { describeViolation, violationsOf } from './plan-view';
 
 interface Props {
@@ -34,6 +34,7 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
       <span class={`dot ${status}`} aria-hidden="true" />
       <span class="name">
         {event.name}
+        {record.source === 'server' && <span class="tag server" data-testid="server-badge" title="Received by the local collector from a server">server</span>}
         {event.kind === 'auto' && <span class="tag">auto</span>}
         {event.call && <span class="tag">call</span>}
         {violations.length > 0 && (
@@ -49,7 +50,7 @@ export function EventRow({ record, index, selected, held, now, onSelect }: Props
       </span>
       <span class="category">{event.category}</span>
       <time class="time">{formatTime(event.time)}</time>
-      <span class="page" title={event.page.url}>{event.page.path}</span>
+      <span class="page" title={event.page.url}>{record.received ? SENDERS[record.received.sender] : event.page.path}</span>
       <span class={`status ${status}`} data-testid="event-status">{describeStatus(record, now, held)}</span>
     </div>
   );

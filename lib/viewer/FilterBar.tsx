@@ -46,6 +46,7 @@ export function FilterBar({ filter, onChange, matcher, origins, categories, hasT
       <Select label="Site" value={filter.origin} options={origins} testId="filter-origin" onChange={(v) => set('origin', v)} />
       <Select label="Category" value={filter.category} options={categories} testId="filter-category" onChange={(v) => set('category', v)} />
       <Select label="Type" value={filter.kind} options={['custom', 'auto']} testId="filter-kind" onChange={(v) => set('kind', v as Filter['kind'])} />
+      <Select label="Source" value={filter.source} options={['browser', 'server']} testId="filter-source" onChange={(v) => set('source', v as Filter['source'])} />
       <Select label="Status" value={filter.status} options={['held', 'queued', 'retrying', 'sent', 'dropped']} testId="filter-status" onChange={(v) => set('status', v as Filter['status'])} />
     </div>
   );

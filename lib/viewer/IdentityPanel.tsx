@@ -1,8 +1,13 @@
 import type { HistoryRecord } from '../history';
 import { describeStatus, formatTime, viewStatus } from './model';
 
-/** Who the current tab's events are about, and the identity and profile calls it made. */
-export function IdentityPanel({ records, now, heldOf }: { records: HistoryRecord[]; now: number; heldOf: (r: HistoryRecord) => string | undefined }) {
+/**
+ * Who the current tab's events are about, the identity and profile calls it made, and the
+ * server events joined to it (filters.ts, tabScope). `records` are the tab's, server ones included.
+ */
+export function IdentityPanel({ records: all, now, heldOf }: { records: HistoryRecord[]; now: number; heldOf: (r: HistoryRecord) => string | undefined }) {
+  const records = all.filter((r) => r.source !== 'server');
+  const server = all.filter((r) => r.source === 'server');
   const events = records.filter((r) => !r.event.call);
   const latest = events[0] ?? records[0];
   if (!latest) return <p class="empty">No events from this tab yet.</p>;
@@ -43,6 +48,19 @@ export function IdentityPanel({ records, now, heldOf }: { records: HistoryRecord
           </>
         )}
       </dl>
+      <h3>Server events</h3>
+      {server.length === 0 ? (
+        <p class="muted">None joined to this tab: a backend that tracks through <code>trodo.forRequest(req)</code> for this tab's requests shows here.</p>
+      ) : (
+        <ul class="calls" data-testid="identity-server">
+          {server.map((r) => (
+            <li key={r.id}>
+              <code>{r.event.name}</code> <span class="tag server">server</span> <span class="muted">{formatTime(r.event.time)}</span>{' '}
+              <span class="muted">for <code>{r.event.distinctId}</code>{r.event.sessionId === sessionId ? ' in this session' : ''} · {describeStatus(r, now)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <h3>Identity and profile calls</h3>
       {calls.length === 0 ? (
         <p class="muted">None from this tab: identify, reset, people.* and group calls appear here.</p>

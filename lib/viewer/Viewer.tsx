@@ -7,7 +7,7 @@ import { AccessBanner } from './AccessBanner';
 import { EventDetail } from './EventDetail';
 import { EventRow, ROW_HEIGHT } from './EventRow';
 import { toJson, toNdjson } from './export';
-import { DEFAULT_FILTER, applyFilter, distinct, textMatcher, type Filter } from './filters';
+import { DEFAULT_FILTER, applyFilter, distinct, tabScope, textMatcher, type Filter } from './filters';
 import { FilterBar } from './FilterBar';
 import type { CurrentTab, ViewerHost } from './host';
 import { IdentityPanel } from './IdentityPanel';
@@ -16,6 +16,7 @@ import { heldWhy, newestFirst, viewStatus } from './model';
 import { PlanPanel } from './PlanPanel';
 import { qaReport } from './report';
 import { SendingStatus } from './SendingStatus';
+import { ServerFeedStatus } from './ServerFeedStatus';
 import { PageSdkBanner, usePageSdk } from './PageSdk';
 import { useWorker } from './use-worker';
 import { VirtualList } from './VirtualList';
@@ -39,7 +40,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
     () => applyFilter(all, filter, tab?.id ?? null, matcher, (r) => viewStatus(r, heldOf(r))),
     [all, filter, tab, matcher, heldOf],
   );
-  const tabRecords = useMemo(() => (tab ? all.filter((r) => r.tabId === tab.id) : all), [all, tab]);
+  const tabRecords = useMemo(() => (tab ? all.filter(tabScope(all, tab.id)) : all), [all, tab]);
   const site = siteOf(tab, tabRecords);
   const selectedIndex = visible.findIndex((r) => r.id === selectedId);
   const selected = selectedIndex >= 0 ? visible[selectedIndex] : undefined;
@@ -70,7 +71,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
 
   const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
   function downloadDraft() {
-    const draft = draftPlan(visible.map((r) => subjectOfEvent(r.event)), { name: plan ? `${plan.plan.name} (draft)` : 'Draft from a QA session' });
+    const draft = draftPlan(visible.map((r) => ({ ...subjectOfEvent(r.event), source: r.source ?? 'browser' })), { name: plan ? `${plan.plan.name} (draft)` : 'Draft from a QA session' });
     host.download(`trodo-plan-draft-${stamp()}.json`, `${JSON.stringify(draft, null, 2)}\n`, 'application/json');
   }
   function downloadReport(format: 'md' | 'json') {
@@ -154,6 +155,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
             {settings.siteId && <> as <code>{settings.siteId}</code></>}
           </span>
         )}
+        <ServerFeedStatus state={model.server} now={now} />
       </div>
 
       <nav class="views" role="tablist" aria-label="Views">
@@ -171,7 +173,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
               filter={filter}
               onChange={setFilter}
               matcher={matcher}
-              origins={distinct(all, (r) => r.origin)}
+              origins={distinct(all, (r) => r.origin).filter(Boolean)}
               categories={distinct(all, (r) => r.event.category)}
               hasTab={tab !== null}
               hasPlan={plan !== null}

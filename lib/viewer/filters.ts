@@ -15,9 +15,26 @@ export interface Filter {
   status: '' | ViewStatus;
   /** Only events that break the tracking plan. */
   violations: boolean;
+  /** `server`: the backend's events, read from the local collector's stream (history.ts, `source`). */
+  source: '' | 'browser' | 'server';
 }
 
-export const DEFAULT_FILTER: Filter = { text: '', regex: false, currentTab: true, origin: '', category: '', kind: '', status: '', violations: false };
+export const DEFAULT_FILTER: Filter = { text: '', regex: false, currentTab: true, origin: '', category: '', kind: '', status: '', violations: false, source: '' };
+
+/**
+ * The records of a tab: its own, and the server events of its sessions or distinct ids (a
+ * backend that tracked through `forRequest` for this tab's calls), which have no tab of their own.
+ */
+export function tabScope(records: HistoryRecord[], tabId: number): (record: HistoryRecord) => boolean {
+  const sessions = new Set<string>();
+  const ids = new Set<string>();
+  for (const { tabId: t, event } of records) {
+    if (t !== tabId) continue;
+    sessions.add(event.sessionId);
+    ids.add(event.distinctId);
+  }
+  return (r) => r.tabId === tabId || (r.source === 'server' && (sessions.has(r.event.sessionId) || ids.has(r.event.distinctId)));
+}
 
 export type TextMatcher = { ok: true; test: (record: HistoryRecord) => boolean } | { ok: false; error: string };
 
@@ -55,9 +72,11 @@ export function applyFilter(
   statusOf: (record: HistoryRecord) => ViewStatus = (r) => r.status,
 ): HistoryRecord[] {
   const text = matcher.ok ? matcher.test : () => true;
+  const inTab = filter.currentTab && tabId !== null ? tabScope(records, tabId) : () => true;
   return records.filter(
     (r) =>
-      (!filter.currentTab || tabId === null || r.tabId === tabId) &&
+      inTab(r) &&
+      (!filter.source || (r.source ?? 'browser') === filter.source) &&
       (!filter.origin || r.origin === filter.origin) &&
       (!filter.category || r.event.category === filter.category) &&
       (!filter.kind || r.event.kind === filter.kind) &&

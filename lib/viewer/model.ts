@@ -1,5 +1,6 @@
+import type { EventSender } from '../collector-stream';
 import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type DeliveryStatus, type HistoryRecord } from '../history';
-import type { WorkerToViewer } from '../protocol';
+import type { ServerFeedState, WorkerToViewer } from '../protocol';
 import type { LoadedPlan } from '../plan/types';
 import { maySend } from '../sending';
 import type { Settings } from '../settings';
@@ -15,6 +16,8 @@ export interface ViewerModel {
   plan: LoadedPlan | null;
   /** Why the last plan offered was refused; cleared when one is taken. */
   planError: string | null;
+  /** Whether server events (the local collector's stream) reach the timeline. */
+  server: ServerFeedState;
 }
 
 export const INITIAL_MODEL: ViewerModel = {
@@ -26,6 +29,7 @@ export const INITIAL_MODEL: ViewerModel = {
   settingsErrors: {},
   plan: null,
   planError: null,
+  server: { kind: 'connecting' },
 };
 
 export function applyMessage(model: ViewerModel, message: WorkerToViewer): ViewerModel {
@@ -39,7 +43,10 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
         state: message.state,
         settings: message.settings,
         plan: message.plan,
+        server: message.server,
       };
+    case 'server-feed':
+      return { ...model, server: message.state };
     case 'records': {
       const records = new Map(model.records);
       for (const record of message.records) records.set(record.id, record);
@@ -84,6 +91,7 @@ export function viewStatus(record: HistoryRecord, held: string | undefined): Vie
 /** One line on what became of an event; `held` is heldWhy's answer. */
 export function describeStatus(record: HistoryRecord, now: number, held?: string): string {
   if (held) return `held: ${held}`;
+  if (record.received) return `received by the collector · ${SENDERS[record.received.sender]} · ${formatTime(record.received.at)}`;
   switch (record.status) {
     case 'queued':
       return 'queued';
@@ -97,6 +105,9 @@ export function describeStatus(record: HistoryRecord, now: number, held?: string
       return `dropped · ${record.reason ?? 'no reason recorded'}`;
   }
 }
+
+/** Who posted a server record to the collector, as the list says it. */
+export const SENDERS: Record<EventSender, string> = { 'node-sdk': 'Node SDK', extension: 'another extension', other: 'other client' };
 
 export function formatTime(ms: number): string {
   const d = new Date(ms);

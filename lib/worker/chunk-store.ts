@@ -1,7 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
 import { chooseVictims, type QueuedItem } from './eviction';
-import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
+import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
 
 /**
  * WorkerStore over IndexedDB, with events stored in chunks.
@@ -105,14 +105,16 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         const meta = tx.objectStore('meta');
         const queue = tx.objectStore('queue');
         let newest = (await meta.get(NEWEST)) as { key: string; seq: number } | undefined;
-        // Each event's size is its JSON's length: measured once.
-        const items = new Map(fresh.map((r) => [r.id, queuedItem(r)]));
+        // Each event's size is its JSON's length: measured once. Server records are history only.
+        const items = new Map(fresh.filter((r) => !isServerRecord(r)).map((r) => [r.id, queuedItem(r)]));
         const fill = async (chunk: Chunk, records: HistoryRecord[], seq: number) => {
           chunk.records = [...chunk.records, ...records].sort(byId);
           chunk.ids = chunk.records.map((r) => r.id);
           void chunks.put(chunk);
+          const adding = records.flatMap((r) => items.get(r.id) ?? []);
+          if (!adding.length) return;
           const entry = await queue.get(chunk.key);
-          void queue.put(queueEntry(chunk.key, [...itemsOf(entry), ...records.map((r) => items.get(r.id)!)], seq));
+          void queue.put(queueEntry(chunk.key, [...itemsOf(entry), ...adding], seq));
         };
         let rest = fresh;
         const last = newest && (await chunks.get(newest.key));
@@ -130,7 +132,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           newest = { key, seq };
         }
         void meta.put(newest, NEWEST);
-        await bump(tx, { captured: fresh.length }, countTabs(fresh, 1), sum([...items.values()].map((item) => item.size)));
+        await bump(tx, { captured: items.size }, countTabs(fresh, 1), sum([...items.values()].map((item) => item.size)));
       }
       await tx.done;
       return fresh;

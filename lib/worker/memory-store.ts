@@ -1,6 +1,6 @@
 import { EMPTY_STATS, type HistoryRecord } from '../history';
 import { chooseVictims } from './eviction';
-import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
+import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
 
 /** WorkerStore in memory: for unit tests, and the fallback when IndexedDB cannot open. */
 export function memoryWorkerStore(): WorkerStore {
@@ -18,9 +18,9 @@ export function memoryWorkerStore(): WorkerStore {
       const fresh = unique.filter((r) => !history.has(r.id));
       for (const record of fresh) {
         history.set(record.id, copy(record));
-        queue.set(record.id, eventBytes(record));
+        if (!isServerRecord(record)) queue.set(record.id, eventBytes(record));
       }
-      stats = addCounts(stats, { captured: fresh.length });
+      stats = addCounts(stats, { captured: fresh.filter((r) => !isServerRecord(r)).length });
       return fresh;
     },
     async head(limit, accept = () => true) {

@@ -18,13 +18,14 @@ export function createPlanChecks(yieldNow: () => Promise<void>) {
   let loaded: LoadedPlan | null = null;
   let compiled: CompiledPlan | null = null;
 
-  const check = (event: TrodoEvent): PlanCheck | undefined => compiled?.check(subjectOfEvent(event)) ?? undefined;
+  /** A server record (history.ts) is checked as `source: server`, so the plan's source rules apply to it. */
+  const check = (event: TrodoEvent, source: 'browser' | 'server' = 'browser'): PlanCheck | undefined => compiled?.check({ ...subjectOfEvent(event), source }) ?? undefined;
 
   /** The record with a check against the plan in force (or none, when there is no plan). */
   function current(record: HistoryRecord): HistoryRecord {
     if (!compiled) return record.plan ? withoutCheck(record) : record;
     if (record.plan?.plan === compiled.key) return record;
-    const plan = check(record.event);
+    const plan = check(record.event, record.source ?? 'browser');
     return plan ? { ...record, plan } : record.plan ? withoutCheck(record) : record;
   }
 

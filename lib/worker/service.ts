@@ -1,7 +1,7 @@
 import type { DeliveryState, HistoryRecord } from '../history';
 import {
   BRIDGE_PORT, VIEWER_PORT, isViewerMessage,
-  type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
+  type ServerFeedState, type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
 } from '../protocol';
 import { planKey } from '../plan/check';
 import { readPlanText } from '../plan/read';
@@ -13,6 +13,7 @@ import { answerFor } from './calls';
 import { createFlusher } from './flusher';
 import { createIntake, type Arrival } from './intake';
 import { createPlanChecks } from './plan-checks';
+import { createServerFeed } from './server-feed';
 import { planInForce } from './plan-storage';
 import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
 import type { Transport } from '../delivery/transport';
@@ -50,7 +51,12 @@ export interface ServiceDeps {
   writePlan?: (plan: LoadedPlan | null) => Promise<void>;
   /** The build's default plan (WXT_TRODO_PLAN), in force until one is loaded or removed. */
   buildPlan?: unknown;
+  /** For the local collector's event stream (server-feed.ts); without it there are no server events. */
+  fetch?: typeof fetch;
 }
+
+/** The worker store's meta key of the last stream id recorded. */
+export const STREAM_ID_KEY = 'serverStreamLastId';
 
 export const FLUSH_ALARM = 'trodo-flush';
 export const HISTORY_LIMIT = 10_000;
@@ -74,8 +80,47 @@ export function createWorkerService(deps: ServiceDeps) {
   );
   /** Open bridge ports and the page origin each speaks for (from its sender). */
   const bridges = new Map<WorkerPort, { origin: string; tabId: number }>();
-  const viewers = createViewerHub(deps, () => settings, plans);
+  const viewers = createViewerHub(deps, () => settings, plans, () => feed?.state() ?? { kind: 'off', why: 'this worker reads no event stream' });
   let ingestedSinceTrim = 0;
+
+  const fetchImpl = deps.fetch;
+  const feed = fetchImpl
+    ? createServerFeed({
+      fetch: fetchImpl,
+      apiHost: () => settings.apiHost,
+      ownOrigin: deps.extensionOrigin,
+      readLastId: () => deps.store.getMeta<number>(STREAM_ID_KEY),
+      writeLastId: (id) => deps.store.setMeta(STREAM_ID_KEY, id),
+      record: recordServer,
+      onState: viewers.serverFeed,
+      now: deps.now,
+      sleep: (ms, signal) => new Promise<void>((resolve) => {
+        const handle = deps.setTimer(resolve, ms);
+        signal.addEventListener('abort', () => (deps.clearTimer(handle), resolve()));
+      }),
+      log: deps.log,
+    })
+    : null;
+
+  /** Server events from the collector's stream: checked against the plan as `source: server`, kept in history (never queued). */
+  async function recordServer(records: HistoryRecord[]) {
+    await planLoaded;
+    for (const record of records) {
+      const plan = plans.check(record.event, 'server');
+      if (plan) record.plan = plan;
+    }
+    const fresh = await deps.store.ingest(records);
+    viewers.records(fresh);
+    trimNow(fresh.length);
+  }
+
+  /** History is trimmed to HISTORY_LIMIT every 500 new records, the tabs' and the server's alike. */
+  function trimNow(added: number) {
+    ingestedSinceTrim += added;
+    if (ingestedSinceTrim < 500) return;
+    ingestedSinceTrim = 0;
+    void deps.store.trim(HISTORY_LIMIT);
+  }
 
   const flusher = createFlusher({
     store: deps.store,
@@ -143,11 +188,7 @@ export function createWorkerService(deps: ServiceDeps) {
       // Held sites' events wait for the site to be enabled; they do not make a batch due.
       flusher.queued(fresh.filter((r) => maySend(settings, r.origin)).length);
       for (const tabId of new Set(fresh.map((r) => r.tabId!))) void updateBadge(tabId);
-      ingestedSinceTrim += fresh.length;
-      if (ingestedSinceTrim >= 500) {
-        ingestedSinceTrim = 0;
-        void deps.store.trim(HISTORY_LIMIT);
-      }
+      trimNow(fresh.length);
     }
     // After the commit (or deliberately not stored, capture being off): the pages may forget them.
     for (const { port, events } of batch) post(port, { type: 'ack', ids: events.map((e) => e.id) });
@@ -171,6 +212,8 @@ export function createWorkerService(deps: ServiceDeps) {
       return;
     }
     viewers.add(port);
+    // Someone is looking: a stream waiting out its retry delay tries again now.
+    if (feed?.state().kind === 'unavailable') feed.restart();
     port.onMessage.addListener((message) => {
       if (isViewerMessage(message)) command(port, message).catch((error) => deps.log(`viewer command ${message.type} failed: ${String(error)}`));
     });
@@ -228,6 +271,7 @@ export function createWorkerService(deps: ServiceDeps) {
     const previous = settings;
     settings = next;
     viewers.settings();
+    if (next.apiHost !== previous.apiHost) feed?.restart();
     for (const [port, { origin }] of bridges) {
       const config = configMessage(next, origin);
       if (JSON.stringify(config) !== JSON.stringify(configMessage(previous, origin))) post(port, config);
@@ -246,6 +290,7 @@ export function createWorkerService(deps: ServiceDeps) {
     /** At every worker start: deliver whatever an earlier life of the worker left queued. */
     async start() {
       await loaded;
+      feed?.restart();
       await flusher.flush('start');
     },
     onConnect(port: WorkerPort) {
@@ -264,6 +309,8 @@ export function createWorkerService(deps: ServiceDeps) {
       if (JSON.stringify(next) !== JSON.stringify(settings)) settingsChanged(next);
     },
     flush: (trigger: 'manual' = 'manual') => flusher.flush(trigger),
+    /** Stops reading the collector's stream (tests; Chrome stops the worker without asking). */
+    stop: () => feed?.stop(),
   };
 }
 
@@ -284,7 +331,7 @@ function senderOrigin(sender: WorkerPort['sender']): string | null {
  * Keeps open viewers (popup, options) current. Changes are gathered and sent every 100 ms
  * so that a burst of thousands of events is a handful of messages, not thousands.
  */
-function createViewerHub(deps: ServiceDeps, settings: () => Settings, plans: ReturnType<typeof createPlanChecks>) {
+function createViewerHub(deps: ServiceDeps, settings: () => Settings, plans: ReturnType<typeof createPlanChecks>, server: () => ServerFeedState) {
   const ports = new Set<WorkerPort>();
   const changed = new Map<string, HistoryRecord>();
   /** Records changed while a snapshot was being made: sent after it, so it cannot overwrite them. */
@@ -327,7 +374,7 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings, plans: Ret
       const [stored, stats] = await Promise.all([deps.store.recent(Infinity), deps.store.stats()]);
       // Re-checking against a new plan yields now and then: the worker goes on meanwhile.
       const records = await plans.currentAll(stored);
-      send(port, { type: 'snapshot', records, stats, state: current(), settings: settings(), plan: plans.loaded() });
+      send(port, { type: 'snapshot', records, stats, state: current(), settings: settings(), plan: plans.loaded(), server: server() });
       if (since.size) send(port, { type: 'records', records: [...since.values()].map(plans.current) });
     } finally {
       pending.delete(since);
@@ -357,6 +404,9 @@ function createViewerHub(deps: ServiceDeps, settings: () => Settings, plans: Ret
     },
     settings() {
       for (const port of ports) send(port, { type: 'settings', settings: settings() });
+    },
+    serverFeed(state: ServerFeedState) {
+      for (const port of ports) send(port, { type: 'server-feed', state });
     },
     async resync() {
       changed.clear();

@@ -32,6 +32,7 @@ export interface WorkerStore {
   /**
    * Queues new events and records them in history, in one transaction. Events whose id is
    * already known are skipped, so a re-sent event is never queued twice. Returns the new ones.
+   * Server records (isServerRecord) go into history only: not queued, not counted as captured.
    */
   ingest(records: HistoryRecord[]): Promise<HistoryRecord[]>;
   /**
@@ -74,3 +75,6 @@ export function addCounts(stats: DeliveryStats, count: StoreChange['count'] = {}
 }
 
 export const isSettled = (record: HistoryRecord) => record.status === 'sent' || record.status === 'dropped';
+
+/** A record of the collector's stream (history.ts, `source`): kept in history, never queued, never sent. */
+export const isServerRecord = (record: HistoryRecord) => record.source === 'server';

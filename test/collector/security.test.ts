@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { toWireEvent, type WireEvent } from '../../lib/wire';
@@ -88,6 +89,37 @@ describe('collector guard: reading and control paths', () => {
       expect(read.headers['cross-origin-resource-policy']).toBe('same-origin');
       expect((JSON.parse(read.text) as { events: { event: WireEvent }[] }).events.map((e) => e.event.event_id)).toEqual(events.map((e) => e.event_id));
     }
+  });
+});
+
+describe('collector guard: the stream', () => {
+  /** The stream's status, headers and first text; the connection is closed after that. */
+  const open = (port: number, headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/__collector/stream', headers }, (res) => {
+        res.setEncoding('utf8');
+        res.once('data', (text: string) => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+          req.destroy();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('is refused to web origins, page loads and foreign Hosts, and given to the extension without CORS headers', async () => {
+    const { collector, host, events } = await holding();
+    for (const headers of [{ Host: host, Origin: 'http://127.0.0.1:5173' }, { Host: host, Origin: 'null' }, { Host: host, 'Sec-Fetch-Site': 'cross-site' }, { Host: `evil.example:${collector.port}` }] as Record<string, string>[]) {
+      const answer = await open(collector.port, headers);
+      expect([headers, answer.status]).toEqual([headers, headers.Host === host ? 403 : 421]);
+      expect(Object.keys(answer.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+      expect(answer.text).not.toContain(events[0]!.event_id);
+    }
+    const extension = await open(collector.port, { Host: host, Origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' });
+    expect(extension.status).toBe(200);
+    expect(extension.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(Object.keys(extension.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(extension.headers['cross-origin-resource-policy']).toBe('same-origin');
   });
 });
 

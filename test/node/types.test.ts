@@ -14,6 +14,9 @@ describe('trodo-qa/node public types', () => {
     expectTypeOf(trodo.shutdown).toBeCallableWith({ timeoutMs: 2000 });
     expectTypeOf(trodo.forUser('u')).toEqualTypeOf<UserContext>();
     expectTypeOf(trodo.forUser('u', { sessionId: 's' }).track).toBeCallableWith('checkout_completed', { amount_cents: 9999 });
+    expectTypeOf(trodo.forRequest).toBeCallableWith(new Request('http://shop/'));
+    expectTypeOf(trodo.forRequest({ headers: {} }).track).toBeCallableWith('checkout_completed');
+    expectTypeOf(trodo.forRequest({ headers: {} }).error).toEqualTypeOf<string | null>();
     expectTypeOf(trodo.people.increment).toBeCallableWith('u', { logins: 1 });
     expectTypeOf(trodo.people.increment).toBeCallableWith('u', 'credits', 5);
     expectTypeOf(trodo.get_group('company', 'acme').set).toBeCallableWith({ plan: 'pro' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FILTER, applyFilter, distinct, textMatcher, type Filter } from '../../lib/viewer/filters';
+import { DEFAULT_FILTER, applyFilter, distinct, tabScope, textMatcher, type Filter } from '../../lib/viewer/filters';
 import { makeEvent, makeRecord } from '../helpers';
 
 const records = [
@@ -41,4 +41,31 @@ describe('applyFilter', () => {
 
 it('distinct lists each value once, sorted', () => {
   expect(distinct(records, (r) => r.origin)).toEqual(['https://a.test', 'https://b.test']);
+});
+
+describe('server records in the filters', () => {
+  const tab = [
+    makeRecord(makeEvent({ name: 'checkout_started', sessionId: 'tab-session', distinctId: 'anon_1' }), { tabId: 5, status: 'sent' }),
+    makeRecord(makeEvent({ name: 'after_identify', sessionId: 'tab-session', distinctId: 'id_bob' }), { tabId: 5, status: 'sent' }),
+  ];
+  const server = (name: string, sessionId: string, distinctId: string) =>
+    makeRecord(makeEvent({ name, sessionId, distinctId }), { tabId: null, origin: '', status: 'sent', source: 'server', received: { at: 1, sender: 'node-sdk', siteId: 's' } });
+  const all = [
+    ...tab,
+    server('same_session', 'tab-session', 'someone'),
+    server('same_user_other_session', 'cron-session', 'id_bob'),
+    server('another_user', 'other-session', 'id_eve'),
+    makeRecord(makeEvent({ name: 'other_tab', sessionId: 'tab-session' }), { tabId: 6 }),
+  ];
+  const shown = (filter: Partial<Filter>, tabId: number | null) => applyFilter(all, { ...DEFAULT_FILTER, ...filter }, tabId, textMatcher('', false)).map((r) => r.event.name);
+
+  it('"this tab" takes the server events of the tab\'s sessions or distinct ids, and no other', () => {
+    expect(shown({}, 5)).toEqual(['checkout_started', 'after_identify', 'same_session', 'same_user_other_session']);
+    expect(tabScope(all, 5)(all[4]!)).toBe(false);
+  });
+
+  it('filters by source', () => {
+    expect(shown({ source: 'server', currentTab: false }, 5)).toEqual(['same_session', 'same_user_other_session', 'another_user']);
+    expect(shown({ source: 'browser' }, 5)).toEqual(['checkout_started', 'after_identify']);
+  });
 });

@@ -40,6 +40,17 @@ export function describeStoreContract(name: string, makeStore: () => WorkerStore
       expect(await store.head(10)).toEqual(list);
     });
 
+    it('ingest keeps server records (the collector stream\'s) in history only: never queued, not counted as captured', async () => {
+      const store = makeStore();
+      const [mine] = records(1);
+      const server = makeRecord(makeEvent(), { tabId: null, origin: '', status: 'sent', source: 'server' });
+      expect(ids(await store.ingest([mine!, server])).sort()).toEqual(ids([mine!, server]).sort());
+      expect(await store.stats()).toEqual({ captured: 1, queued: 1, sent: 0, dropped: 0 });
+      expect(ids(await store.head(10))).toEqual([mine!.id]);
+      expect(ids(await store.recent(10)).sort()).toEqual([server.id, mine!.id].sort());
+      expect(await store.ingest([server])).toEqual([]); // read again after a restart: skipped by id
+    });
+
     it('ingest skips ids it already knows and counts only the new ones', async () => {
       const store = makeStore();
       const [a, b, c] = records(3);
