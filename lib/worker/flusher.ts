@@ -63,6 +63,12 @@ const READ_AHEAD = 10;
  * the store busy (see the README's bench). Calls never overlap anything (see takeBatch).
  */
 export const MAX_IN_FLIGHT = 4;
+/**
+ * Delivered batches whose outcome is not yet committed, at most: no new request goes out past
+ * it. A worker stopped at any moment sends those again (the server drops them by event_id),
+ * so a stop costs at most MAX_IN_FLIGHT + MAX_UNCOMMITTED batches sent twice.
+ */
+export const MAX_UNCOMMITTED = 2 * MAX_IN_FLIGHT;
 export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** How often held events' ages are checked. */
 const HELD_CHECK_MS = 60_000;
@@ -190,6 +196,7 @@ export function createFlusher(deps: FlusherDeps) {
       // one request probes alone until one succeeds.
       const overlap = !call && round.failures === 0 && round.limit === settings.batchSize;
       while (out.size && (!overlap || out.size >= MAX_IN_FLIGHT)) await Promise.race(out);
+      if (recorder.uncommitted() >= MAX_UNCOMMITTED) await recorder.idle().catch(() => {});
       // A site switched off meanwhile is held at once: read the head again without it.
       if (!batch.records.every((r) => sends(r.origin))) round.stale = true;
       // The answers waited for may have changed the plan: this batch is still queued, and

@@ -22,17 +22,21 @@ export function createRecorder(store: WorkerStore, busy: Set<string>, onRecords:
   let pending: Settlement[] = [];
   let writing: Promise<void> | null = null;
   let failure: unknown = null;
+  let inWrite = 0;
 
   async function writeAll() {
     while (pending.length && failure === null) {
       const batch = pending;
       pending = [];
+      inWrite = batch.length;
       try {
         await store.apply(merge(batch));
       } catch (error) {
         failure = error;
         pending = [];
         return;
+      } finally {
+        inWrite = 0;
       }
       const records = batch.flatMap((s) => s.records);
       for (const record of records) busy.delete(record.id);
@@ -47,6 +51,8 @@ export function createRecorder(store: WorkerStore, busy: Set<string>, onRecords:
       pending.push(settlement);
       writing ??= writeAll().finally(() => (writing = null));
     },
+    /** Outcomes taken and not yet committed (each a batch that would go again if the worker stopped now). */
+    uncommitted: () => pending.length + inWrite,
     /** A write failed: nothing more is taken. */
     failed: () => failure !== null,
     /** Resolves when everything added is committed; rejects with the store's error if a write failed. */

@@ -3,7 +3,7 @@ import type { DeliveryState, HistoryRecord } from '../../lib/history';
 import type { Json } from '../../lib/json';
 import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
-import { MAX_IN_FLIGHT, createFlusher } from '../../lib/worker/flusher';
+import { MAX_IN_FLIGHT, MAX_UNCOMMITTED, createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult, Transport } from '../../lib/delivery/transport';
@@ -24,7 +24,8 @@ function setup(opts: { settings?: Partial<Settings>; store?: WorkerStore; random
   let inFlight = 0;
   let maxInFlight = 0;
   const transport: Transport = async (request) => {
-    const ids = (JSON.parse(request.body) as { events: WireEvent[] }).events.map((e) => e.event_id);
+    // A bulk body names its events; a call is named by its call id header.
+    const ids = (JSON.parse(request.body) as { events?: WireEvent[] }).events?.map((e) => e.event_id) ?? [request.headers['X-Trodo-Call-Id']!];
     requests.push({ at: clock.now(), ids, request });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -172,6 +173,98 @@ describe('createFlusher', () => {
     await done;
     expect(writes).toEqual([2, 2 * (MAX_IN_FLIGHT - 1)]);
     expect(await f.store.stats()).toEqual({ captured: 2 * MAX_IN_FLIGHT, queued: 0, sent: 2 * MAX_IN_FLIGHT, dropped: 0 });
+  });
+
+  it('sends no more while MAX_UNCOMMITTED delivered batches wait to be written (what a worker stop would send again)', async () => {
+    const inner = memoryWorkerStore();
+    const gate = deferred<void>();
+    let applies = 0;
+    const store: WorkerStore = {
+      ...inner,
+      async apply(change) {
+        if (++applies === 1) await gate.promise;
+        return inner.apply(change);
+      },
+    };
+    const f = setup({ store, settings: { batchSize: 1 } });
+    await f.queue(40);
+    const done = f.flusher.flush('manual');
+    await settle(40);
+    expect(f.requests.length).toBeGreaterThan(MAX_IN_FLIGHT);
+    expect(f.requests.length).toBeLessThanOrEqual(MAX_IN_FLIGHT + MAX_UNCOMMITTED);
+    gate.resolve();
+    await done;
+    expect(f.requests).toHaveLength(40);
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 40 });
+  });
+
+  it('sends a call alone, after every batch before it was answered, and nothing with it', async () => {
+    const f = setup({ settings: { batchSize: 1 } });
+    const before = await f.queue(3);
+    const nextId = idSource(T0 + 1000);
+    const call = makeRecord(makeEvent({ name: 'identify', call: 'identify', properties: { identifyId: 'erin' } }, nextId), { queuedAt: f.clock.now() });
+    const after = makeRecord(makeEvent({ name: 'later' }, nextId), { queuedAt: f.clock.now() });
+    await f.store.ingest([call, after]);
+    const replies = Array.from({ length: 5 }, () => deferred<HttpResult>());
+    f.script.push(...replies.map((r) => r.promise));
+    const done = f.flusher.flush('manual');
+    await settle();
+    expect(f.sentIds()).toEqual(before.map((r) => [r.id]));
+    replies[0]!.resolve(ok());
+    replies[1]!.resolve(ok());
+    await settle();
+    expect(f.requests).toHaveLength(3); // the call waits for the third answer
+    replies[2]!.resolve(ok());
+    await settle();
+    expect(f.sentIds().at(-1)).toEqual([call.id]);
+    expect(f.requests[3]!.request.url).toBe('https://collector.test/api/sdk/identify');
+    await settle();
+    expect(f.requests).toHaveLength(4); // nothing goes with the call
+    replies[3]!.resolve(ok());
+    replies[4]!.resolve(ok());
+    await done;
+    expect(f.sentIds().at(-1)).toEqual([after.id]);
+  });
+
+  it('a flush for a full batch leaves a partial one to wait for the flush interval; a batch it fills goes at once', async () => {
+    const f = setup({ settings: { batchSize: 3, flushIntervalMs: 5000 } });
+    const records = await f.queue(7);
+    f.flusher.queued(7);
+    await settle(20);
+    expect(f.sentIds()).toEqual([ids(records.slice(0, 3)), ids(records.slice(3, 6))]);
+    expect(f.clock.pending()).toEqual([5000]);
+    await f.clock.advance(1000);
+    const more = await f.queue(2);
+    f.flusher.queued(2);
+    await settle(20);
+    expect(f.sentIds().at(-1)).toEqual(ids([records[6]!, ...more]));
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 9 });
+    await f.clock.advance(5000);
+    expect(f.requests).toHaveLength(3);
+  });
+
+  it('after a failure one request probes alone; several failing together count as one failure', async () => {
+    const f = setup({ settings: { batchSize: 1 } });
+    await f.queue(MAX_IN_FLIGHT + 4);
+    const failing = Array.from({ length: MAX_IN_FLIGHT }, () => deferred<HttpResult>());
+    f.script.push(...failing.map((r) => r.promise));
+    const first = f.flusher.flush('manual');
+    await settle();
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT);
+    for (const reply of failing) reply.resolve(status(503));
+    await first;
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT);
+    expect(f.flusher.state()).toMatchObject({ failures: 1 });
+    // The wait is up: one request alone, and once it is taken, several again.
+    const probe = deferred<HttpResult>();
+    f.script.push(probe.promise);
+    const retried = f.flusher.flush('manual');
+    await settle();
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT + 1);
+    probe.resolve(ok());
+    await retried;
+    expect(f.maxInFlight()).toBe(MAX_IN_FLIGHT);
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: MAX_IN_FLIGHT + 4 });
   });
 
   it('when a delivered batch\'s outcome cannot be stored, stops and keeps the events queued to send again', async () => {
