@@ -90,8 +90,8 @@ async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>,
   for (const [key, value] of meta) if (value !== undefined) void tx.objectStore('meta').put(value, key);
 }
 
-/** Ids whose chunk head() last saw, at most; past it the map starts over (apply looks the rest up). */
-const LOCATED_MAX = 50_000;
+/** Ids whose chunk head() saw, at most (about 1 MB); past it the map starts over and apply() looks the rest up. The flusher settles a few thousand at a time. */
+const LOCATED_MAX = 10_000;
 
 export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): WorkerStore {
   const write = async () => (await dbPromise).transaction(['chunks', 'queue', 'meta'], 'readwrite');
