@@ -131,11 +131,16 @@ export interface HttpRequest {
 
 /** The request that delivers one batch. */
 export function bulkRequest(apiHost: string, siteId: string, events: readonly TrodoEvent[]): HttpRequest {
+  return bulkRequestOf(apiHost, siteId, events.map(toWireEvent));
+}
+
+/** The request that delivers one batch already encoded (the worker encodes each event once, and drops those that cannot be). */
+export function bulkRequestOf(apiHost: string, siteId: string, events: readonly WireEvent[]): HttpRequest {
   return {
     url: joinUrl(apiHost, PATHS.bulk),
     method: 'POST',
     headers: { 'Content-Type': 'application/json', [SITE_ID_HEADER]: siteId },
-    body: JSON.stringify({ events: events.map(toWireEvent) }),
+    body: JSON.stringify({ events }),
   };
 }
 

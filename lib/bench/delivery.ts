@@ -18,6 +18,10 @@ export interface Delivery {
   eventsPerSecond: number;
   bulkRequests: number;
   requestsPer1000: number;
+  /** Requests to the /api/sdk/* endpoints in the same window (session records, identity). */
+  sessionRequests: number;
+  /** Every ingestion request in the window, bulk and /api/sdk/* alike, per 1 000 events. */
+  allRequestsPer1000: number;
   /** Page JS heap (bytes): before, right after the calls, and after delivery and GC. */
   heap: { before: number; afterCalls: number; afterDrain: number };
 }
@@ -43,7 +47,9 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
   const mine = collector.events().filter((e) => runOf(e.event) === tag);
   const last = Math.max(...mine.map((e) => e.receivedAt));
   // By time, not by position: the collector's request log is capped and drops its oldest.
-  const bulk = collector.requests().filter((r) => r.path === PATHS.bulk && r.at >= start && r.at <= last);
+  const window = collector.requests().filter((r) => r.at >= start && r.at <= last);
+  const bulk = window.filter((r) => r.path === PATHS.bulk);
+  const sdk = window.filter((r) => r.path.startsWith('/api/sdk/'));
 
   // Acked events leave the page's memory and outbox; measure once they all have.
   await h.untilAcked(30_000);
@@ -60,6 +66,8 @@ export async function measureDelivery(context: BrowserContext, page: Page, colle
     eventsPerSecond: (mine.length / totalMs) * 1000,
     bulkRequests: bulk.length,
     requestsPer1000: (bulk.length / n) * 1000,
+    sessionRequests: sdk.length,
+    allRequestsPer1000: ((bulk.length + sdk.length) / n) * 1000,
     heap: { before, afterCalls, afterDrain },
   };
 }

@@ -60,6 +60,22 @@ describe('chunkWorkerStore', () => {
     expect(await store.stats()).toEqual({ captured: 250, queued: 50, sent: 200, dropped: 0 });
   });
 
+  it('settles what head() handed out after the queue was cleared and the same events queued again (in other chunks)', async () => {
+    const store = chunkWorkerStore(openWorkerDb(freshName()));
+    const list = records(150);
+    await store.ingest(records(30)); // other events first, so the re-queued ones land in other chunks
+    await store.ingest(list);
+    const head = await store.head(200); // head() remembers where each event was
+    await store.clear(true);
+    await store.ingest(list.slice(100));
+    await store.ingest(list.slice(0, 100));
+    const settled = head.filter((r) => list.some((l) => l.id === r.id));
+    await store.apply({ put: settled.map((r) => ({ ...r, status: 'sent' as const })), dequeue: settled.map((r) => r.id), count: { sent: settled.length } });
+    expect(await store.head(200)).toEqual([]);
+    expect((await store.recent(200)).every((r) => r.status === 'sent')).toBe(true);
+    expect(await store.stats()).toMatchObject({ queued: 0, sent: 150 });
+  });
+
   it('upgrades the per-event layout (v2) without losing queued events, history or the retry state', async () => {
     const name = freshName();
     const list = records(3);

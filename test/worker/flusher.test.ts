@@ -3,7 +3,7 @@ import type { DeliveryState, HistoryRecord } from '../../lib/history';
 import type { Json } from '../../lib/json';
 import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
-import { createFlusher } from '../../lib/worker/flusher';
+import { MAX_IN_FLIGHT, MAX_UNCOMMITTED, createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult, Transport } from '../../lib/delivery/transport';
@@ -24,7 +24,8 @@ function setup(opts: { settings?: Partial<Settings>; store?: WorkerStore; random
   let inFlight = 0;
   let maxInFlight = 0;
   const transport: Transport = async (request) => {
-    const ids = (JSON.parse(request.body) as { events: WireEvent[] }).events.map((e) => e.event_id);
+    // A bulk body names its events; a call is named by its call id header.
+    const ids = (JSON.parse(request.body) as { events?: WireEvent[] }).events?.map((e) => e.event_id) ?? [request.headers['X-Trodo-Call-Id']!];
     requests.push({ at: clock.now(), ids, request });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -127,29 +128,54 @@ describe('createFlusher', () => {
     expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 3 });
   });
 
-  it('keeps one request in flight: concurrent flushes do not send in parallel', async () => {
+  it('has at most MAX_IN_FLIGHT full batches out at once, in queue order, however many flushes are asked for', async () => {
     const f = setup({ settings: { batchSize: 2 } });
-    const records = await f.queue(6);
-    const replies = [deferred<HttpResult>(), deferred<HttpResult>(), deferred<HttpResult>()];
+    const records = await f.queue(2 * (MAX_IN_FLIGHT + 2));
+    const replies = Array.from({ length: MAX_IN_FLIGHT + 2 }, () => deferred<HttpResult>());
     f.script.push(...replies.map((r) => r.promise));
     const first = f.flusher.flush('timer');
     const second = f.flusher.flush('manual');
     f.flusher.queued(100);
     void f.flusher.flush('alarm');
     await settle();
-    expect(f.requests).toHaveLength(1);
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT);
     replies[0]!.resolve(ok());
     await settle();
-    expect(f.requests).toHaveLength(2);
-    replies[1]!.resolve(ok());
-    await settle();
-    replies[2]!.resolve(ok());
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT + 1);
+    for (const reply of replies) reply.resolve(ok());
     await Promise.all([first, second]);
-    expect(f.maxInFlight()).toBe(1);
-    expect(f.sentIds()).toEqual([ids(records.slice(0, 2)), ids(records.slice(2, 4)), ids(records.slice(4))]);
+    expect(f.maxInFlight()).toBe(MAX_IN_FLIGHT);
+    expect(f.sentIds()).toEqual(Array.from({ length: MAX_IN_FLIGHT + 2 }, (_, i) => ids(records.slice(2 * i, 2 * i + 2))));
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: records.length });
   });
 
-  it('stores a batch\'s outcome while the next request is out, never two requests at once', async () => {
+  it('writes the outcomes that come in while a write is running together, in one transaction', async () => {
+    const inner = memoryWorkerStore();
+    const gate = deferred<void>();
+    const writes: number[] = [];
+    const store: WorkerStore = {
+      ...inner,
+      async apply(change) {
+        writes.push(change.count?.sent ?? 0);
+        if (writes.length === 1) await gate.promise;
+        return inner.apply(change);
+      },
+    };
+    const f = setup({ store, settings: { batchSize: 2 } });
+    await f.queue(2 * MAX_IN_FLIGHT);
+    const done = f.flusher.flush('manual');
+    await settle(20);
+    // The first outcome is still being written; the other batches were answered meanwhile.
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT);
+    expect(writes).toEqual([2]);
+    expect(await inner.stats()).toMatchObject({ queued: 2 * MAX_IN_FLIGHT, sent: 0 });
+    gate.resolve();
+    await done;
+    expect(writes).toEqual([2, 2 * (MAX_IN_FLIGHT - 1)]);
+    expect(await f.store.stats()).toEqual({ captured: 2 * MAX_IN_FLIGHT, queued: 0, sent: 2 * MAX_IN_FLIGHT, dropped: 0 });
+  });
+
+  it('sends no more while MAX_UNCOMMITTED delivered batches wait to be written (what a worker stop would send again)', async () => {
     const inner = memoryWorkerStore();
     const gate = deferred<void>();
     let applies = 0;
@@ -160,18 +186,85 @@ describe('createFlusher', () => {
         return inner.apply(change);
       },
     };
-    const f = setup({ store, settings: { batchSize: 2 } });
-    const records = await f.queue(5);
+    const f = setup({ store, settings: { batchSize: 1 } });
+    await f.queue(40);
     const done = f.flusher.flush('manual');
-    await settle(20);
-    // The first outcome is still being written, and the second batch is already out.
-    expect(f.sentIds()).toEqual([ids(records.slice(0, 2)), ids(records.slice(2, 4))]);
-    expect(await inner.stats()).toMatchObject({ queued: 5, sent: 0 });
+    await settle(40);
+    expect(f.requests.length).toBeGreaterThan(MAX_IN_FLIGHT);
+    expect(f.requests.length).toBeLessThanOrEqual(MAX_IN_FLIGHT + MAX_UNCOMMITTED);
     gate.resolve();
     await done;
-    expect(f.sentIds()).toHaveLength(3);
-    expect(f.maxInFlight()).toBe(1);
-    expect(await f.store.stats()).toEqual({ captured: 5, queued: 0, sent: 5, dropped: 0 });
+    expect(f.requests).toHaveLength(40);
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 40 });
+  });
+
+  it('sends a call alone, after every batch before it was answered, and nothing with it', async () => {
+    const f = setup({ settings: { batchSize: 1 } });
+    const before = await f.queue(3);
+    const nextId = idSource(T0 + 1000);
+    const call = makeRecord(makeEvent({ name: 'identify', call: 'identify', properties: { identifyId: 'erin' } }, nextId), { queuedAt: f.clock.now() });
+    const after = makeRecord(makeEvent({ name: 'later' }, nextId), { queuedAt: f.clock.now() });
+    await f.store.ingest([call, after]);
+    const replies = Array.from({ length: 5 }, () => deferred<HttpResult>());
+    f.script.push(...replies.map((r) => r.promise));
+    const done = f.flusher.flush('manual');
+    await settle();
+    expect(f.sentIds()).toEqual(before.map((r) => [r.id]));
+    replies[0]!.resolve(ok());
+    replies[1]!.resolve(ok());
+    await settle();
+    expect(f.requests).toHaveLength(3); // the call waits for the third answer
+    replies[2]!.resolve(ok());
+    await settle();
+    expect(f.sentIds().at(-1)).toEqual([call.id]);
+    expect(f.requests[3]!.request.url).toBe('https://collector.test/api/sdk/identify');
+    await settle();
+    expect(f.requests).toHaveLength(4); // nothing goes with the call
+    replies[3]!.resolve(ok());
+    replies[4]!.resolve(ok());
+    await done;
+    expect(f.sentIds().at(-1)).toEqual([after.id]);
+  });
+
+  it('a flush for a full batch leaves a partial one to wait for the flush interval; a batch it fills goes at once', async () => {
+    const f = setup({ settings: { batchSize: 3, flushIntervalMs: 5000 } });
+    const records = await f.queue(7);
+    f.flusher.queued(7);
+    await settle(20);
+    expect(f.sentIds()).toEqual([ids(records.slice(0, 3)), ids(records.slice(3, 6))]);
+    expect(f.clock.pending()).toEqual([5000]);
+    await f.clock.advance(1000);
+    const more = await f.queue(2);
+    f.flusher.queued(2);
+    await settle(20);
+    expect(f.sentIds().at(-1)).toEqual(ids([records[6]!, ...more]));
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: 9 });
+    await f.clock.advance(5000);
+    expect(f.requests).toHaveLength(3);
+  });
+
+  it('after a failure one request probes alone; several failing together count as one failure', async () => {
+    const f = setup({ settings: { batchSize: 1 } });
+    await f.queue(MAX_IN_FLIGHT + 4);
+    const failing = Array.from({ length: MAX_IN_FLIGHT }, () => deferred<HttpResult>());
+    f.script.push(...failing.map((r) => r.promise));
+    const first = f.flusher.flush('manual');
+    await settle();
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT);
+    for (const reply of failing) reply.resolve(status(503));
+    await first;
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT);
+    expect(f.flusher.state()).toMatchObject({ failures: 1 });
+    // The wait is up: one request alone, and once it is taken, several again.
+    const probe = deferred<HttpResult>();
+    f.script.push(probe.promise);
+    const retried = f.flusher.flush('manual');
+    await settle();
+    expect(f.requests).toHaveLength(MAX_IN_FLIGHT + 1);
+    probe.resolve(ok());
+    await retried;
+    expect(f.maxInFlight()).toBe(MAX_IN_FLIGHT);
+    expect(await f.store.stats()).toMatchObject({ queued: 0, sent: MAX_IN_FLIGHT + 4 });
   });
 
   it('when a delivered batch\'s outcome cannot be stored, stops and keeps the events queued to send again', async () => {
@@ -379,17 +472,18 @@ describe('createFlusher', () => {
 
   it('stops sending a site switched off while its events were read ahead', async () => {
     const f = setup({ settings: { batchSize: 1 } });
-    const first = deferred<HttpResult>();
-    f.script.push(first.promise);
-    const queued = await f.queue(3);
+    const replies = Array.from({ length: MAX_IN_FLIGHT }, () => deferred<HttpResult>());
+    f.script.push(...replies.map((r) => r.promise));
+    const queued = await f.queue(MAX_IN_FLIGHT + 2);
     const flushing = f.flusher.flush('manual');
     await settle();
-    expect(f.sentIds()).toEqual([[queued[0]!.id]]);
-    f.settings.sendingSites = []; // switched off while the first request is out
-    first.resolve(ok());
+    const out = queued.slice(0, MAX_IN_FLIGHT).map((r) => [r.id]);
+    expect(f.sentIds()).toEqual(out);
+    f.settings.sendingSites = []; // switched off while the first requests are out
+    for (const reply of replies) reply.resolve(ok());
     await flushing;
-    expect(f.sentIds()).toEqual([[queued[0]!.id]]);
-    expect(await f.store.stats()).toMatchObject({ queued: 2, sent: 1 });
+    expect(f.sentIds()).toEqual(out);
+    expect(await f.store.stats()).toMatchObject({ queued: 2, sent: MAX_IN_FLIGHT });
   });
 
   it('drops held events past the maximum age, visibly, as it drops any other', async () => {
