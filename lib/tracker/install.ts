@@ -1,4 +1,5 @@
 import { createIdGenerator, randomUuid } from '../ids';
+import { afterLoad } from './after-load';
 import { startAutoEvents } from './auto';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';
@@ -22,6 +23,8 @@ export function installTracker(win: Window & typeof globalThis): void {
   const stringify = win.JSON.stringify;
   const now = win.Date.now;
   const microtask = win.queueMicrotask.bind(win);
+  const later = win.setTimeout.bind(win) as (task: () => void, ms: number) => void;
+  const whenLoaded = (task: () => void) => afterLoad(win, later, task);
 
   let receive: ReturnType<typeof createTracker>['receive'] = () => {};
   const channel = createPageChannel(win, (message) => receive(message));
@@ -35,10 +38,11 @@ export function installTracker(win: Window & typeof globalThis): void {
     schedule: microtask,
     debug,
     stringify: (value) => stringify(value),
-    startAuto: (emit, signal) => startAutoEvents(emit, signal, debug),
+    startAuto: (emit, signal) => startAutoEvents(emit, signal, debug, whenLoaded),
     share: createStateChannel(win),
     env: () => ({ user_agent: win.navigator.userAgent, language: win.navigator.language, timezone: win.Intl.DateTimeFormat().resolvedOptions().timeZone }),
-    later: win.setTimeout.bind(win) as (task: () => void, ms: number) => void,
+    later,
+    afterLoad: whenLoaded,
   });
   receive = tracker.receive;
 
@@ -51,5 +55,4 @@ export function installTracker(win: Window & typeof globalThis): void {
     get: () => tracker.api,
     set: () => debug('page assignment to window.Trodo ignored'),
   });
-  channel.post('{"t":"hello"}');
 }

@@ -34,6 +34,11 @@ export interface TrackerDeps {
   share?: ApiDeps['share'];
   env?: ApiDeps['env'];
   later?: ApiDeps['later'];
+  /**
+   * Runs the start-up work that can wait (loading the state and the outbox, greeting the
+   * bridge) once the page has loaded (lib/tracker/after-load.ts); at once when absent.
+   */
+  afterLoad?: (task: () => void) => void;
 }
 
 export interface TrackOptions {
@@ -98,8 +103,9 @@ export function createTracker(deps: TrackerDeps) {
   });
 
   // An async function, not .then/.catch: `await` on the engine's own promise never calls the
-  // page-replaceable Promise.prototype methods.
-  void (async () => {
+  // page-replaceable Promise.prototype methods. Until it has run, calls wait in `waiting`.
+  const start = async () => {
+    deps.post('{"t":"hello"}');
     let stored: Awaited<ReturnType<OutboxStore['load']>> = { events: [], identity: null };
     try {
       stored = await deps.store.load();
@@ -118,7 +124,8 @@ export function createTracker(deps: TrackerDeps) {
     // Events tracked during the load go out with the next microtask batch.
     if (bridgeReady) send(stored.events);
     markReady();
-  })();
+  };
+  (deps.afterLoad ?? ((task) => task()))(() => void start());
 
   function accept(event: TrodoEvent) {
     // Session, ids and group memberships; false while tracking consent is withdrawn.

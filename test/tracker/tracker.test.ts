@@ -14,6 +14,8 @@ type EventsMessage = Extract<PageMessage, { t: 'events' }>;
 /** A tracker over fake effects: posted JSON is collected, the clock is a variable. */
 function harness(overrides: Partial<TrackerDeps> = {}) {
   const posted: string[] = [];
+  /** `hello`s, kept apart: the tests below are about what the tracker sends besides its greeting. */
+  const hellos: string[] = [];
   const debug: string[] = [];
   const eventIds: string[] = [];
   const clock = { now: T0 };
@@ -22,7 +24,7 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
   const store = overrides.store ?? memoryOutboxStore();
   const tracker = createTracker({
     store,
-    post: (json) => posted.push(json),
+    post: (json) => (json === '{"t":"hello"}' ? hellos : posted).push(json),
     pageData: (): PageData => ({ ...PAGE }),
     now: () => clock.now,
     eventId: () => {
@@ -43,7 +45,7 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
   // Session bookkeeping (the session record call, session_start) is tested in the API's
   // tests; these are about what track() sends.
   const events = () => messages().flatMap((m) => m.events).filter(isTracked);
-  return { tracker, api: tracker.api, posted, debug, eventIds, clock, store, messages, events };
+  return { tracker, api: tracker.api, posted, hellos, debug, eventIds, clock, store, messages, events };
 }
 
 /** A store wrapper that counts writes. */
@@ -88,6 +90,27 @@ describe('createTracker', () => {
       expect(event.sessionId).not.toBe('');
       expect(trodoEventProblem(event)).toBeNull();
     }
+  });
+
+  it('waits for the page load to read its store and greet the bridge, keeping every call made before, in order', async () => {
+    let loaded: (() => void) | undefined;
+    const store = memoryOutboxStore();
+    const reads = vi.spyOn(store, 'load');
+    const h = harness({ store, afterLoad: (task) => void (loaded = task) });
+    void h.api.track('during_load', { n: 1 });
+    h.tracker.receive(READY);
+    void h.api.track('still_loading');
+    await settle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(h.hellos).toHaveLength(0);
+    expect(h.posted).toHaveLength(0);
+    loaded!();
+    expect(h.hellos).toEqual(['{"t":"hello"}']);
+    await h.api.ready();
+    await settle();
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(h.events().map((e) => e.name)).toEqual(['during_load', 'still_loading']);
+    expect([...store.events.values()].filter(isTracked).map((e) => e.name)).toEqual(['during_load', 'still_loading']);
   });
 
   it('gives each event its id when track is called, before anything loads', () => {
