@@ -31,7 +31,9 @@ export type PageMessage =
 
 export type BridgeMessage =
   /**
-   * The bridge is listening; `capture: false` means the user switched capture off,
+   * The bridge is listening, and the tracker sends everything unacknowledged (again): the
+   * answer to `hello`, and how the bridge, which keeps no events, asks for a resend after
+   * a new port or a refusal. `capture: false` means the user switched capture off,
    * `autoEvents: false` that the tracker records only what page code tracks.
    */
   | { t: 'ready'; capture: boolean; autoEvents: boolean }
@@ -164,6 +166,12 @@ export type BridgeToWorker = { type: 'events'; events: TrodoEvent[] };
 
 export type WorkerToBridge =
   | { type: 'ack'; ids: string[] }
+  /**
+   * The worker did not take this bridge's last events (the tab is over its rate, too many
+   * wait to be stored, or storing failed): none of them is acknowledged, and the page
+   * should send what it holds again in `retryMs`.
+   */
+  | { type: 'refused'; retryMs: number }
   | { type: 'config'; capture: boolean; autoEvents: boolean }
   /** Trodo's answer to an identify call from this origin; the bridge passes it to the page. */
   | { type: 'merge'; identifyId: string; distinctId: string };
