@@ -1,5 +1,4 @@
-import type { TrodoEvent } from '../event';
-import { RATE, parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
+import { CAPS, EVENTS_PREFIX, RATE, parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
 import { tokenBucket } from '../rate-limit';
 
 /** The slice of `runtime.Port` the relay uses. */
@@ -25,11 +24,11 @@ export interface RelayDeps {
 }
 
 const RECONNECT_DELAYS_MS = [50, 200, 500, 1000, 2000, 5000];
-const EVENTS_PER_PORT_MESSAGE = 500;
 
 /**
- * The bridge between page and worker. It parses what the page sends (untrusted) and
- * forwards it; it keeps no events. The page's tracker is the one owner of unacknowledged
+ * The bridge between page and worker. It forwards the page's events messages to the worker
+ * as the text they are (the worker parses and checks them, off the page's thread), answers
+ * `hello`, and keeps no events. The page's tracker is the one owner of unacknowledged
  * events: the bridge tells it when to send them all again with `ready` — after the port
  * to the worker was lost (the worker was stopped), and after a refusal (over the rate
  * here, or the worker's explicit `refused`). The worker's writes are idempotent by event
@@ -44,7 +43,6 @@ export function createRelay(deps: RelayDeps) {
   /** The timer that will tell the page to send again (one at a time). */
   let resend: unknown = null;
   const limit = {
-    events: tokenBucket(RATE.frameEvents, deps.now),
     bytes: tokenBucket(RATE.frameBytes, deps.now),
     /** Messages and events refused since the last report. */
     refused: { messages: 0, events: 0 },
@@ -126,13 +124,11 @@ export function createRelay(deps: RelayDeps) {
     }
   }
 
-  function forward(events: TrodoEvent[]) {
+  function forward(json: string) {
     const target = ensurePort();
     if (!target) return;
     try {
-      for (let i = 0; i < events.length; i += EVENTS_PER_PORT_MESSAGE) {
-        target.postMessage({ type: 'events', events: events.slice(i, i + EVENTS_PER_PORT_MESSAGE) });
-      }
+      target.postMessage({ type: 'page-events', json });
     } catch {
       // The port closed under us; its onDisconnect has the page send again.
     }
@@ -153,26 +149,29 @@ export function createRelay(deps: RelayDeps) {
   return {
     /** A window event's detail from the page. */
     fromPage(detail: unknown) {
-      // Bytes are counted before parsing: parsing is the cost a flood imposes.
+      // Bytes are counted before anything else: reading the text is the cost a flood imposes.
       const size = typeof detail === 'string' ? detail.length : 0;
       if (!limit.bytes.take(size)) return refuse(0, limit.bytes.waitMs(size));
+      if (typeof detail === 'string' && detail.startsWith(EVENTS_PREFIX)) {
+        if (detail.length > CAPS.messageBytes) return deps.debug(`rejected a page message: ${detail.length} bytes is over ${CAPS.messageBytes}`);
+        if (!dead) forward(detail); // else the events stay in the page outbox for the next load
+        return;
+      }
       const parsed = parsePageMessage(detail);
       if (!parsed.ok) {
         deps.debug(`rejected a page message: ${parsed.error}`);
         return;
       }
-      if (dead) return; // the events stay in the page outbox for the next load
+      if (dead) return;
       if (parsed.value.t === 'sdk') return deps.onSdk?.(parsed.value.site);
       if (parsed.value.t === 'hello') {
         if (config) toPage({ t: 'ready', ...config });
         else ensurePort();
         return;
       }
+      // Events in another shape than the tracker's: checked here, forwarded in the tracker's.
       for (const { id, error } of parsed.value.rejected) deps.debug(`rejected event ${id ?? '(no id)'}: ${error}`);
-      const { events } = parsed.value;
-      if (!events.length) return;
-      if (!limit.events.take(events.length)) return refuse(events.length, limit.events.waitMs(events.length));
-      forward(events);
+      if (parsed.value.events.length) forward(JSON.stringify({ t: 'events', events: parsed.value.events }));
     },
   };
 }

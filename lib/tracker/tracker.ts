@@ -2,7 +2,7 @@ import type { PageData, TrodoEvent } from '../event';
 import { eventCategory, eventNameProblem, eventTime, isReservedPropertyName } from '../event';
 import type { JsonObject } from '../json';
 import { isPlainObject } from '../json';
-import { CAPS, type BridgeMessage } from '../protocol';
+import { CAPS, HELLO, encodeEvents, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
 import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
 import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
@@ -108,7 +108,7 @@ export function createTracker(deps: TrackerDeps) {
   // An async function, not .then/.catch: `await` on the engine's own promise never calls the
   // page-replaceable Promise.prototype methods. Until it has run, calls wait in `waiting`.
   const start = async () => {
-    deps.post('{"t":"hello"}');
+    deps.post(HELLO);
     let stored: Awaited<ReturnType<OutboxStore['load']>> = { events: [], identity: null };
     try {
       stored = await deps.store.load();
@@ -205,7 +205,7 @@ export function createTracker(deps: TrackerDeps) {
     let parts: string[] = [];
     let bytes = 0;
     const flush = () => {
-      if (parts.length) deps.post(`{"t":"events","events":[${parts.join(',')}]}`);
+      if (parts.length) deps.post(encodeEvents(parts));
       parts = [];
       bytes = 0;
     };

@@ -1,5 +1,5 @@
 import type { TrodoEvent } from '../event';
-import { RATE, isBridgeMessage, trodoEventProblem } from '../protocol';
+import { RATE, bridgeEvents, isBridgeMessage } from '../protocol';
 import { tokenBucket } from '../rate-limit';
 
 /** Events one bridge message brought, with who sent them (from the port's sender). */
@@ -89,8 +89,11 @@ export function createIntake<Port>(deps: IntakeDeps<Port>) {
     },
     receive(port: Port, message: unknown, tabId: number, origin: string) {
       if (!isBridgeMessage(message)) return;
-      // The bridge checked these already; a second check costs little and guards the store.
-      const events = message.events.filter((event) => trodoEventProblem(event) === null && !waiting.has(event.id));
+      // The page's text, parsed and checked here rather than on the page's thread.
+      const parsed = bridgeEvents(message);
+      if (!parsed.ok) return deps.log(`rejected a message from tab ${tabId} (${origin}): ${parsed.error}`);
+      for (const { id, error } of parsed.value.rejected) deps.log(`rejected event ${id ?? '(no id)'} from tab ${tabId} (${origin}): ${error}`);
+      const events = parsed.value.events.filter((event) => !waiting.has(event.id));
       if (!events.length) return;
       const refused = refusal(tabId, events.length);
       if (refused) {

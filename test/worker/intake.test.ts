@@ -50,3 +50,22 @@ describe('createIntake: explicit refusals', () => {
     expect(s.log.some((m) => m.includes('QuotaExceededError'))).toBe(true);
   });
 });
+
+describe('createIntake: a page\'s events as text', () => {
+  it('parses and checks the text in the worker: stores the good events, logs the bad, refuses a message over the caps', async () => {
+    const stored: string[] = [];
+    const s = setup(async (batch) => void stored.push(...batch.flatMap((a) => a.events.map((e) => e.id))));
+    const good = makeEvent();
+    const bad = { ...makeEvent(), kind: 'sneaky' };
+    s.intake.receive('port-a', { type: 'page-events', json: JSON.stringify({ t: 'events', events: [bad, good] }) }, 1, 'http://a.test');
+    s.intake.receive('port-a', { type: 'page-events', json: JSON.stringify({ t: 'events', events: events(1001) }) }, 1, 'http://a.test');
+    s.intake.receive('port-a', { type: 'page-events', json: '{"t":"events","events":[' }, 1, 'http://a.test');
+    await settle();
+    expect(stored).toEqual([good.id]);
+    expect(s.log).toEqual([
+      `rejected event ${bad.id} from tab 1 (http://a.test): kind must be "custom" or "auto"`,
+      'rejected a message from tab 1 (http://a.test): 1001 events in one message; at most 1000',
+      'rejected a message from tab 1 (http://a.test): detail is not JSON',
+    ]);
+  });
+});
