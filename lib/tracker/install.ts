@@ -4,7 +4,7 @@ import { startAutoEvents } from './auto';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';
 import { createStateChannel } from './share';
-import { readPageData } from './page-data';
+import { pageDataPerBurst } from './page-data';
 import { createTracker, type TrackerApi } from './tracker';
 
 declare global {
@@ -31,7 +31,7 @@ export function installTracker(win: Window & typeof globalThis): void {
   const tracker = createTracker({
     store: idbOutboxStore(),
     post: channel.post,
-    pageData: () => readPageData(win),
+    pageData: pageDataPerBurst(win, microtask),
     now,
     eventId: createIdGenerator(now),
     newId: randomUuid,

@@ -21,6 +21,25 @@ export function readPageData(win: Window): PageData {
   };
 }
 
+/**
+ * readPageData once per burst: the first event of a task reads it, the others of the same
+ * task (and URL) share that object, and the next task reads again. A burst of track()
+ * calls pays for the reads once, and none of them can force a layout on each call.
+ */
+export function pageDataPerBurst(win: Window, schedule: (task: () => void) => void): () => PageData {
+  let page: PageData | null = null;
+  let href = '';
+  return () => {
+    const now = win.location.href;
+    if (!page || now !== href) {
+      if (!page) schedule(() => (page = null));
+      page = readPageData(win);
+      href = now;
+    }
+    return page;
+  };
+}
+
 // Masking runs four regular expressions; the URL and referrer rarely change between events,
 // so the last few answers are kept (a burst of track() calls masks each string once).
 const recent = new Map<string, string>();
