@@ -30,10 +30,8 @@ interface Chunk {
  */
 export function idbOutboxStore(idb: () => IDBFactory = () => indexedDB): OutboxStore {
   let db: Promise<IDBDatabase> | null = null;
-  /** The record each written event is in, and what each record still holds. */
-  const chunkOf = new Map<string, string>();
-  const chunks = new Map<string, Map<string, TrodoEvent>>();
-  let keys = 0;
+  /** For each event written, its record: the key, and the events the record still holds. */
+  const records = new Map<string, [key: string, held: Map<string, TrodoEvent>]>();
   const open = () =>
     (db ??= new Promise<IDBDatabase>((resolve, reject) => {
       const request = idb().open('trodo', 1);
@@ -55,53 +53,43 @@ export function idbOutboxStore(idb: () => IDBFactory = () => indexedDB): OutboxS
     return result();
   };
   const hold = (key: string, events: readonly TrodoEvent[]) => {
-    const held = new Map<string, TrodoEvent>();
+    const record: [string, Map<string, TrodoEvent>] = [key, new Map()];
     for (const event of events) {
-      held.set(event.id, event);
-      chunkOf.set(event.id, key);
+      record[1].set(event.id, event);
+      records.set(event.id, record);
     }
-    chunks.set(key, held);
   };
   return {
     load: () =>
       run('readonly', (outbox, state) => {
-        const records = outbox.getAll();
+        const all = outbox.getAll();
         const identity = state.get('identity');
         return () => {
           const events: TrodoEvent[] = [];
-          for (const record of records.result as (Chunk | TrodoEvent)[]) {
+          for (const record of all.result as (Chunk | TrodoEvent)[]) {
             // Records of version 0.1 hold one event each.
-            const held = 'events' in record && Array.isArray(record.events) ? record.events : [record as TrodoEvent];
+            const held = 'events' in record ? record.events : [record as TrodoEvent];
             hold(record.id, held);
-            for (const event of held) events[events.length] = event;
+            events.push(...held);
           }
-          events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-          return { events, identity: identity.result as unknown };
+          return { events: events.sort((a, b) => (a.id < b.id ? -1 : 1)), identity: identity.result as unknown };
         };
       }),
     write: (puts, deletes, identity) =>
       run('readwrite', (outbox, state) => {
-        const touched = new Set<string>();
-        for (const id of [...deletes, ...puts.map((e) => e.id)]) {
-          const key = chunkOf.get(id);
-          if (key === undefined) continue;
-          chunkOf.delete(id);
-          chunks.get(key)!.delete(id);
-          touched.add(key);
+        const touched = new Set<[string, Map<string, TrodoEvent>]>();
+        for (const id of deletes) {
+          const record = records.get(id);
+          if (!record) continue;
+          records.delete(id);
+          record[1].delete(id);
+          touched.add(record);
         }
-        for (const key of touched) {
-          const held = chunks.get(key)!;
-          if (held.size) outbox.put({ id: key, events: [...held.values()] } satisfies Chunk);
-          else {
-            chunks.delete(key);
-            outbox.delete(key);
-          }
-        }
+        for (const [key, held] of touched) held.size ? outbox.put({ id: key, events: [...held.values()] } satisfies Chunk) : outbox.delete(key);
+        // Each event is put once (its id is new), so the first one's id is a fresh key.
         if (puts.length) {
-          // Keys only need to be unique and in write order within this page's records.
-          const key = `${puts[0]!.id}~${keys++}`;
-          hold(key, puts);
-          outbox.put({ id: key, events: [...puts] } satisfies Chunk);
+          hold(puts[0]!.id, puts);
+          outbox.put({ id: puts[0]!.id, events: [...puts] } satisfies Chunk);
         }
         if (identity) state.put(identity, 'identity');
         return () => undefined;

@@ -9,10 +9,10 @@ import { mask } from './auto/mask';
 export function readPageData(win: Window): PageData {
   const { location, document, screen } = win;
   return {
-    url: masked(location.href),
+    url: mask(location.href, 4096),
     path: location.pathname,
     title: document.title,
-    referrer: masked(document.referrer) || null,
+    referrer: mask(document.referrer, 4096) || null,
     screenWidth: screen.width,
     screenHeight: screen.height,
     viewportWidth: win.innerWidth,
@@ -38,18 +38,4 @@ export function pageDataPerBurst(win: Window, schedule: (task: () => void) => vo
     }
     return page;
   };
-}
-
-// Masking runs four regular expressions; the URL and referrer rarely change between events,
-// so the last few answers are kept (a burst of track() calls masks each string once).
-const recent = new Map<string, string>();
-
-function masked(text: string): string {
-  let out = recent.get(text);
-  if (out === undefined) {
-    out = mask(text, 4096);
-    if (recent.size > 8) recent.clear();
-    recent.set(text, out);
-  }
-  return out;
 }

@@ -52,9 +52,6 @@ export interface InitOptions extends AutoEventsOptions {
   siteId?: string;
 }
 
-/** Events posted to the bridge per task (see `send`). */
-const PUMP_EVENTS = 500;
-
 /** Auto-events recorded before the extension said whether it wants them (held in memory). */
 const MAX_EARLY_AUTO = 200;
 
@@ -174,34 +171,8 @@ export function createTracker(deps: TrackerDeps) {
     if (bridgeReady) send(batch);
   }
 
-  /** Events on their way to the bridge, in the order they go. */
-  let outgoing: TrodoEvent[] = [];
-  let pumping = false;
-
-  /**
-   * Queues events for the bridge; `again` (the bridge's `ready`) replaces what is queued,
-   * since it is sending everything unacknowledged anew. They go PUMP_EVENTS per task: the
-   * bridge parses what it is given on the same thread, and a resend of thousands in one
-   * go would be one long task for the page.
-   */
-  function send(events: TrodoEvent[], again = false) {
-    if (again) outgoing = events;
-    else for (const event of events) outgoing[outgoing.length] = event;
-    if (!pumping) pump();
-  }
-
-  function pump() {
-    pumping = false;
-    const batch = deps.later ? outgoing.splice(0, PUMP_EVENTS) : outgoing.splice(0);
-    post(batch.filter((event) => unacked.has(event.id)));
-    if (outgoing.length) {
-      pumping = true;
-      deps.later!(pump, 0);
-    }
-  }
-
   /** Posts events in messages within the bridge's caps. */
-  function post(events: TrodoEvent[]) {
+  function send(events: TrodoEvent[]) {
     let parts: string[] = [];
     let bytes = 0;
     const flush = () => {
@@ -323,7 +294,7 @@ export function createTracker(deps: TrackerDeps) {
         capture = message.capture;
         autoAllowed = message.autoEvents;
         runAuto(capture && autoAllowed);
-        if (!waiting) send([...unacked.values()], true);
+        if (!waiting) send([...unacked.values()]);
         // After that resend: admitted now, they go out once, with the next microtask batch.
         if (earlyAuto) {
           const early = earlyAuto;
