@@ -94,7 +94,7 @@ export function createTracker(deps: TrackerDeps) {
   const ext = createApi({
     ...deps,
     queue,
-    defer: (task) => (waiting ? void (waiting[waiting.length] = task) : task()),
+    defer: (task) => (waiting ? void (waiting[waiting.length] = task, begin()) : task()),
     save: (state) => outbox.saveIdentity(state),
     ready: () => loaded,
     capture: () => capture,
@@ -125,7 +125,19 @@ export function createTracker(deps: TrackerDeps) {
     if (bridgeReady) send(stored.events);
     markReady();
   };
-  (deps.afterLoad ?? ((task) => task()))(() => void start());
+  let started = false;
+  /**
+   * Starts after the page's load event, or at the page's first call before it: what the
+   * page tracks is then in the outbox as soon as it would have been without the wait (a
+   * page closed right after must not lose it), while a page that tracks nothing before
+   * `load` pays for nothing before it.
+   */
+  function begin() {
+    if (started) return;
+    started = true;
+    void start();
+  }
+  (deps.afterLoad ?? ((task) => task()))(begin);
 
   function accept(event: TrodoEvent) {
     // Session, ids and group memberships; false while tracking consent is withdrawn.
@@ -236,8 +248,10 @@ export function createTracker(deps: TrackerDeps) {
   }
 
   function admit(event: TrodoEvent) {
-    if (waiting) waiting[waiting.length] = event;
-    else accept(event);
+    if (!waiting) return accept(event);
+    waiting[waiting.length] = event;
+    // Auto-events of the load (the first page view) wait for `load` like everything else.
+    if (event.kind === 'custom') begin();
   }
 
   /** The emitter auto-event modules report through: same stamping, outbox and bridge path as `track`. */

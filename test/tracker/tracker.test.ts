@@ -92,25 +92,40 @@ describe('createTracker', () => {
     }
   });
 
-  it('waits for the page load to read its store and greet the bridge, keeping every call made before, in order', async () => {
+  it('reads its store and greets the bridge only after the page load when the page makes no call before it', async () => {
+    let loaded: (() => void) | undefined;
+    const store = memoryOutboxStore();
+    const reads = vi.spyOn(store, 'load');
+    const h = harness({ store, afterLoad: (task) => void (loaded = task) });
+    h.tracker.receive(READY);
+    await settle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(h.hellos).toHaveLength(0);
+    loaded!();
+    expect(h.hellos).toEqual(['{"t":"hello"}']);
+    await h.api.ready();
+    expect(reads).toHaveBeenCalledTimes(1);
+    loaded!(); // the load event after the 3 s fallback: nothing twice
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts at the page\'s first call before the load, keeping every call in order, so that a page closed right after loses nothing', async () => {
     let loaded: (() => void) | undefined;
     const store = memoryOutboxStore();
     const reads = vi.spyOn(store, 'load');
     const h = harness({ store, afterLoad: (task) => void (loaded = task) });
     void h.api.track('during_load', { n: 1 });
-    h.tracker.receive(READY);
     void h.api.track('still_loading');
-    await settle();
-    expect(reads).not.toHaveBeenCalled();
-    expect(h.hellos).toHaveLength(0);
-    expect(h.posted).toHaveLength(0);
-    loaded!();
-    expect(h.hellos).toEqual(['{"t":"hello"}']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(h.hellos).toHaveLength(1);
     await h.api.ready();
     await settle();
-    expect(reads).toHaveBeenCalledTimes(1);
-    expect(h.events().map((e) => e.name)).toEqual(['during_load', 'still_loading']);
     expect([...store.events.values()].filter(isTracked).map((e) => e.name)).toEqual(['during_load', 'still_loading']);
+    h.tracker.receive(READY);
+    expect(h.events().map((e) => e.name)).toEqual(['during_load', 'still_loading']);
+    loaded!();
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(h.hellos).toHaveLength(1);
   });
 
   it('sends everything unacknowledged again on each ready (the bridge keeps nothing), in tracked order', async () => {
