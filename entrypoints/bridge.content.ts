@@ -37,18 +37,21 @@ export default defineContentScript({
       debug,
       onSdk: pageSdk.noted,
     });
+    // Nothing else until the tracker's `hello`, which it sends after the page's load event:
+    // the port to the worker opens then (lib/bridge/relay.ts).
     channel = openPrivateChannel(window, 'bridge', relay.fromPage);
-    relay.start();
     // The viewer asks the tab's top frame what the page ships of Trodo's own SDK.
     if (window === window.top) {
       // On observe sites the official SDK never asks for our tracker: look once the page has loaded.
-      void browser.storage.local.get(SETTINGS_KEY).then((got) => {
-        const sites = (got[SETTINGS_KEY] as { observeSites?: unknown } | undefined)?.observeSites;
-        if (!Array.isArray(sites) || !sites.includes(location.origin)) return;
-        mode = 'observe';
-        if (document.readyState === 'complete') pageSdk.noted('');
-        else addEventListener('load', () => pageSdk.noted(''), { once: true });
-      });
+      const observe = () =>
+        void browser.storage.local.get(SETTINGS_KEY).then((got) => {
+          const sites = (got[SETTINGS_KEY] as { observeSites?: unknown } | undefined)?.observeSites;
+          if (!Array.isArray(sites) || !sites.includes(location.origin)) return;
+          mode = 'observe';
+          pageSdk.noted('');
+        });
+      if (document.readyState === 'complete') observe();
+      else addEventListener('load', observe, { once: true });
       browser.runtime.onMessage.addListener((message) => (isViewerToBridge(message) ? pageSdk.info() : undefined));
     }
   },

@@ -31,7 +31,9 @@ export type PageMessage =
 
 export type BridgeMessage =
   /**
-   * The bridge is listening; `capture: false` means the user switched capture off,
+   * The bridge is listening, and the tracker sends everything unacknowledged (again): the
+   * answer to `hello`, and how the bridge, which keeps no events, asks for a resend after
+   * a new port or a refusal. `capture: false` means the user switched capture off,
    * `autoEvents: false` that the tracker records only what page code tracks.
    */
   | { t: 'ready'; capture: boolean; autoEvents: boolean }
@@ -41,6 +43,21 @@ export type BridgeMessage =
   | { t: 'merge'; identifyId: string; distinctId: string }
   /** The extension was reloaded or removed: nothing is relayed any more; events wait in the page outbox. */
   | { t: 'gone' };
+
+/**
+ * How every events message from the tracker begins. The bridge forwards such a message to
+ * the worker as the text it is, unparsed: parsing and checking thousands of events on the
+ * page's thread was most of what a burst cost the page, and the worker checks them anyway.
+ */
+export const EVENTS_PREFIX = '{"t":"events","events":[';
+
+/** The tracker's events message, from events already turned into JSON. */
+export function encodeEvents(eventsJson: readonly string[]): string {
+  return `${EVENTS_PREFIX}${eventsJson.join(',')}]}`;
+}
+
+/** The tracker's greeting, sent once its state has loaded (after the page's load event). */
+export const HELLO = '{"t":"hello"}';
 
 export const CAPS = {
   /** Bytes of one page message (its JSON text). */
@@ -54,13 +71,12 @@ export const CAPS = {
 
 /**
  * How fast one page may push events at the extension (token buckets, lib/rate-limit.ts).
- * The bridge limits each frame; the worker limits each tab, so a tab of many frames gets
- * no more. Far above what a real page tracks (the benchmark's 10 000-event burst passes
+ * The bridge limits each frame's bytes (it does not parse events); the worker limits each
+ * tab's events, so a tab of many frames gets no more. Far above what a real page tracks (the benchmark's 10 000-event burst passes
  * untouched); a flood beyond it is refused unacknowledged, and the tracker sends it again
  * when the bridge signals ready.
  */
 export const RATE = {
-  frameEvents: { capacity: 20_000, perSecond: 2_000 },
   frameBytes: { capacity: 32 * 1024 * 1024, perSecond: 4 * 1024 * 1024 },
   tabEvents: { capacity: 40_000, perSecond: 4_000 },
 } as const;
@@ -160,10 +176,20 @@ function pageDataProblem(page: unknown): string | null {
 
 export const BRIDGE_PORT = 'trodo-bridge';
 
-export type BridgeToWorker = { type: 'events'; events: TrodoEvent[] };
+export type BridgeToWorker =
+  /** A page's events message as the page sent it (it begins with EVENTS_PREFIX); untrusted, parsed by the worker. */
+  | { type: 'page-events'; json: string }
+  /** Events already parsed and checked (tests and tools that speak to the worker directly). */
+  | { type: 'events'; events: TrodoEvent[] };
 
 export type WorkerToBridge =
   | { type: 'ack'; ids: string[] }
+  /**
+   * The worker did not take this bridge's last events (the tab is over its rate, too many
+   * wait to be stored, or storing failed): none of them is acknowledged, and the page
+   * should send what it holds again in `retryMs`.
+   */
+  | { type: 'refused'; retryMs: number }
   | { type: 'config'; capture: boolean; autoEvents: boolean }
   /** Trodo's answer to an identify call from this origin; the bridge passes it to the page. */
   | { type: 'merge'; identifyId: string; distinctId: string };
@@ -285,5 +311,21 @@ export function isViewerMessage(value: unknown): value is ViewerToWorker {
 }
 
 export function isBridgeMessage(value: unknown): value is BridgeToWorker {
-  return isPlainObject(value) && value.type === 'events' && Array.isArray(value.events);
+  if (!isPlainObject(value)) return false;
+  return value.type === 'page-events' ? typeof value.json === 'string' : value.type === 'events' && Array.isArray(value.events);
+}
+
+/**
+ * The well-formed events of a bridge message, with why each other one was refused. A
+ * page's text is parsed here, in the worker, with the caps and checks of parsePageMessage.
+ */
+export function bridgeEvents(message: BridgeToWorker): Parsed<{ events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
+  if (message.type === 'events') {
+    const events = message.events.filter((event) => trodoEventProblem(event) === null);
+    return { ok: true, value: { events, rejected: message.events.length === events.length ? [] : [{ id: null, error: `${message.events.length - events.length} malformed events` }] } };
+  }
+  const parsed = parsePageMessage(message.json);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.t !== 'events') return { ok: false, error: 'not an events message' };
+  return { ok: true, value: parsed.value };
 }

@@ -378,3 +378,19 @@ describe('sanitizeProperties', () => {
     expect(notes).toEqual(['earlier', 'n: NaN is not valid JSON; sent as null']);
   });
 });
+
+describe('sanitizeProperties: keys that Object.prototype also has', () => {
+  it('keeps them as plain data keys, and never runs a setter the page put on Object.prototype', () => {
+    const seen: unknown[] = [];
+    Object.defineProperty(Object.prototype, 'trap', { set: (v: unknown) => void seen.push(v), configurable: true });
+    try {
+      const input = JSON.parse('{"__proto__":"p","constructor":"c","toString":"t","trap":"x","plan":"pro"}') as object;
+      const out = sanitizeProperties(input, []);
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(Object.entries(out)).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['toString', 't'], ['trap', 'x'], ['plan', 'pro']]);
+      expect(seen).toEqual([]);
+    } finally {
+      delete (Object.prototype as { trap?: unknown }).trap;
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { pageSideRows } from './page-side-report';
 import type { BenchResults } from './results';
 import { TRACKER_CHUNK } from './budgets';
 import { median } from './stats';
@@ -67,6 +68,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| HTTP requests | ${d.bulkRequests} bulk POSTs = ${d.requestsPer1000.toFixed(1)} per 1 000 events (batch size ${r.settings.batchSize}, default); with ${d.sessionRequests} to /api/sdk/* (session records, calls) ${d.allRequestsPer1000.toFixed(1)} per 1 000 |`);
   lines.push(`| main-thread time, 1 000 events from the first call until all acked (TaskDuration; tracker + bridge + harness) | ${ms(r.mainThread.medianTaskMs)} (script ${ms(r.mainThread.medianScriptMs)}; the same window idle: ${ms(r.mainThread.medianIdleTaskMs)}; wall ${ms(r.mainThread.medianWallMs)}) |`);
   lines.push(`| page load (navigation → load event), median of 10 | ${ms(r.pageLoad.medianWith)} with, ${ms(r.pageLoad.medianWithout)} without: **${r.pageLoad.added >= 0 ? '+' : ''}${ms(r.pageLoad.added)}** |`);
+  const side = r.pageSide ? pageSideRows(r.pageSide) : null;
+  if (side) lines.push(...side.measures);
   lines.push(`| page JS heap, 10 000 events | ${kb(d.heap.before)} before → ${kb(d.heap.afterCalls)} right after the calls (no GC) → ${kb(d.heap.afterDrain)} once delivered (GC): **${kb(d.heap.afterDrain - d.heap.before)}** retained |`);
   const q = r.queue;
   lines.push(`| extension storage with ${q.events} events queued (held: no site id) + history | ${mb(q.storageAfter.usage)} (${mb(q.storageAfter.usage - q.storageBefore.usage)} against before queueing, which already held a 10 000-record history; IndexedDB ${q.storageAfter.indexedDB === null ? 'n/a' : mb(q.storageAfter.indexedDB)}) |`);
@@ -95,6 +98,7 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(`| Node SDK track() | ≤ fastest Node peer (${us(peerUs)}) | ${us(ours.trackUs)} | ${yes(ours.trackUs <= peerUs)} |`);
     lines.push(`| Node SDK delivery, ${NODE_EVENTS} batched | ≥ 50 000 events/s, zero loss | ${ours.eventsPerSecond.toFixed(0)} events/s, ${NODE_EVENTS - ours.unique} lost | ${yes(ours.eventsPerSecond >= 50_000 && ours.unique === NODE_EVENTS)} |`);
   }
+  if (side) lines.push(...side.goals);
   lines.push(`| popup with 10 000 events | renders 10 000 in < 200 ms | ${r.popup.rows} rows in ${ms(r.popup.medianMs)} | ${yes(r.popup.rows >= 10_000 && r.popup.medianMs < 200)} |`);
   lines.push('');
   lines.push('### Built chunks (`npx wxt build`, gzip level 9)');

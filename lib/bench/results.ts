@@ -3,6 +3,7 @@ import type { Machine } from './machine';
 import type { MainThread } from './main-thread';
 import type { NodeSdkResult } from './node-sdks';
 import type { PageLoad } from './page-load';
+import type { PageSide } from './page-side-report';
 import type { PeerResult, WebdriverFinding } from './peer-bench';
 import type { PlanValidation } from './plan-validation';
 import type { PopupRender } from './popup';
@@ -27,6 +28,8 @@ export interface BenchResults {
   webdriver: WebdriverFinding;
   delivery: Delivery;
   pageLoad: PageLoad;
+  /** Paired page timing (load end, domInteractive) and the longest task in a burst (lib/bench/page-side-report.ts). */
+  pageSide?: PageSide;
   mainThread: MainThread;
   queue: {
     events: number;

@@ -17,6 +17,8 @@ import { measureMainThread } from './main-thread';
 import { measureNodeSdks } from './node-sdks';
 import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
+import { measurePageTiming } from './page-timing';
+import { measureLongestTask } from './longest-task';
 import { measurePeer, officialUnderAutomation } from './peer-bench';
 import { deliveryPlan, measurePlanValidation } from './plan-validation';
 import { PEERS, bundlePeer, officialUmdSize } from './peers';
@@ -75,6 +77,8 @@ await configure(ext.context, { apiHost: collector.url, siteId: 'bench-site' });
 try {
   log('page load with and without the extension (median of 10)…');
   const pageLoad = await measurePageLoad(ext.context, plain.context, `${site.url}/load.html`);
+  log('page load and domInteractive: 20 paired, interleaved loads after a warm-up…');
+  const pageTiming = await measurePageTiming(ext.context, plain.context, `${site.url}/load.html`);
 
   const received = () => collector.events().filter((e) => e.event.event_name === 'bench_event').length;
 
@@ -86,6 +90,10 @@ try {
   await h.loopUntilAcked(200, 'mainthread-warmup');
   const mainThread = await measureMainThread(ext.context, page);
   await waitUntil(() => received() >= 3200, 120_000, 100);
+  log('longest main-thread task: 10 000 events in chunks of 500 until acked (CDP trace), 3 runs…');
+  const longestTask = await measureLongestTask(ext.context, page);
+  // Delivered before the end-to-end runs, so that they do not share the worker with this backlog.
+  await waitUntil(() => received() >= 3200 + 30_000, 180_000, 100);
   await page.close();
 
   log('end to end: 10 000 events to the collector, a warm-up run, then without and with a 200-event plan, alternated, 3 times…');
@@ -171,6 +179,7 @@ try {
     webdriver,
     delivery,
     pageLoad,
+    pageSide: { timing: pageTiming, longestTask },
     mainThread,
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
     popup: { ...popup, history },

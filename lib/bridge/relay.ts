@@ -1,5 +1,4 @@
-import type { TrodoEvent } from '../event';
-import { RATE, parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
+import { CAPS, EVENTS_PREFIX, RATE, parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
 import { tokenBucket } from '../rate-limit';
 
 /** The slice of `runtime.Port` the relay uses. */
@@ -24,31 +23,29 @@ export interface RelayDeps {
   onSdk?: (site: string) => void;
 }
 
-/** Unacknowledged events older than this are sent again. */
-export const RESEND_AFTER_MS = 3000;
 const RECONNECT_DELAYS_MS = [50, 200, 500, 1000, 2000, 5000];
-const EVENTS_PER_PORT_MESSAGE = 500;
 
 /**
- * The bridge between page and worker. It parses what the page sends (untrusted), keeps
- * every accepted event until the worker acknowledges it, and sends it again after a
- * disconnect (the worker was stopped) or when an acknowledgement is late. The worker's
- * writes are idempotent by event id, so sending again is always safe.
+ * The bridge between page and worker. It forwards the page's events messages to the worker
+ * as the text they are (the worker parses and checks them, off the page's thread), answers
+ * `hello`, and keeps no events. The page's tracker is the one owner of unacknowledged
+ * events: the bridge tells it when to send them all again with `ready` — after the port
+ * to the worker was lost (the worker was stopped), and after a refusal (over the rate
+ * here, or the worker's explicit `refused`). The worker's writes are idempotent by event
+ * id, so sending again is always safe, and the tracker's order is the order sent.
  */
 export function createRelay(deps: RelayDeps) {
-  const pending = new Map<string, { event: TrodoEvent; sentAt: number }>();
   let port: PortLike | null = null;
   /** The worker's last config; null until it has sent one. */
   let config: { capture: boolean; autoEvents: boolean } | null = null;
   let dead = false;
   let reconnects = 0;
-  let timer: unknown = null;
-  let timerAt = Infinity;
+  /** The timer that will tell the page to send again (one at a time). */
+  let resend: unknown = null;
   const limit = {
-    events: tokenBucket(RATE.frameEvents, deps.now),
     bytes: tokenBucket(RATE.frameBytes, deps.now),
-    /** Messages and events refused since the last report, and the timer that reopens the page. */
-    refused: { messages: 0, events: 0, reopen: null as unknown },
+    /** Messages and events refused since the last report. */
+    refused: { messages: 0, events: 0 },
   };
 
   function toPage(message: BridgeMessage) {
@@ -61,10 +58,13 @@ export function createRelay(deps: RelayDeps) {
       const next = deps.connect();
       next.onMessage.addListener(onWorkerMessage);
       next.onDisconnect.addListener(() => {
-        if (port === next) port = null;
+        if (port !== next) return;
+        port = null;
         // A stopped worker disconnects too; only a missing runtime means the extension is gone.
         if (!deps.alive()) die('the extension was reloaded or removed');
-        else if (pending.size) schedule(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!, true);
+        // Whatever the stopped worker had not acknowledged, the tracker sends again (which
+        // opens a new port), after a backoff while the worker stays away.
+        else sendAgainIn(RECONNECT_DELAYS_MS[Math.min(reconnects++, RECONNECT_DELAYS_MS.length - 1)]!);
       });
       port = next;
     } catch (error) {
@@ -80,11 +80,26 @@ export function createRelay(deps: RelayDeps) {
   function die(reason: string) {
     if (dead) return;
     dead = true;
-    deps.debug(`extension unavailable; ${pending.size} events stay in the page outbox (${reason})`);
-    if (timer !== null) deps.clearTimer(timer);
-    if (limit.refused.reopen !== null) deps.clearTimer(limit.refused.reopen);
+    deps.debug(`extension unavailable; the page's events stay in its outbox (${reason})`);
+    if (resend !== null) deps.clearTimer(resend);
     port = null;
     toPage({ t: 'gone' });
+  }
+
+  /** In `ms`, tells the page `ready`: it sends everything unacknowledged again, in its order. */
+  function sendAgainIn(ms: number) {
+    if (resend !== null || dead) return;
+    resend = deps.setTimer(() => {
+      resend = null;
+      if (limit.refused.messages) {
+        deps.debug(`rate limit: refused ${limit.refused.messages} messages (${limit.refused.events} events) from this page for now; it sends them again`);
+        limit.refused = { messages: 0, events: 0 };
+      }
+      if (config) toPage({ t: 'ready', ...config });
+      // The config it brings is the page's `ready`; a worker that keeps closing the port on
+      // this frame is not woken up for ever.
+      else if (reconnects <= RECONNECT_DELAYS_MS.length) ensurePort();
+    }, Math.min(Math.max(ms, 50), 5000));
   }
 
   function onWorkerMessage(message: WorkerToBridge) {
@@ -98,112 +113,65 @@ export function createRelay(deps: RelayDeps) {
       case 'merge':
         toPage({ t: 'merge', identifyId: message.identifyId, distinctId: message.distinctId });
         break;
-      case 'ack': {
+      case 'ack':
         reconnects = 0;
-        // Only ids of this page's own events ever go back to the page.
-        const ids = message.ids.filter((id) => pending.delete(id));
-        if (ids.length) toPage({ t: 'ack', ids });
+        // The worker answers on this frame's own port: these are this page's events.
+        if (message.ids.length) toPage({ t: 'ack', ids: message.ids });
         break;
-      }
+      case 'refused':
+        refuse(0, message.retryMs);
+        break;
     }
   }
 
-  function forward(events: TrodoEvent[]) {
-    const now = deps.now();
-    for (const event of events) pending.set(event.id, { event, sentAt: now });
-    const reconnecting = !port;
+  function forward(json: string) {
     const target = ensurePort();
     if (!target) return;
-    // On a new port (the worker was stopped), everything unacknowledged goes first, in the
-    // order it was tracked (the Map keeps first insertion): otherwise these new events could
-    // reach the worker, and the server, before older ones the stopped worker never stored.
-    let batch = events;
-    if (reconnecting) {
-      batch = [];
-      for (const entry of pending.values()) {
-        entry.sentAt = now;
-        batch.push(entry.event);
-      }
-    }
     try {
-      for (let i = 0; i < batch.length; i += EVENTS_PER_PORT_MESSAGE) {
-        target.postMessage({ type: 'events', events: batch.slice(i, i + EVENTS_PER_PORT_MESSAGE) });
-      }
+      target.postMessage({ type: 'page-events', json });
     } catch {
-      // The port closed under us; onDisconnect schedules the resend.
-      port = null;
+      // The port closed under us; its onDisconnect has the page send again.
     }
-    schedule(RESEND_AFTER_MS);
   }
 
   /**
-   * Wakes up in `ms`. New traffic only ever brings a wake-up forward, so a steady stream of
-   * events cannot postpone a resend forever; a disconnect (`replace`) sets the reconnect backoff.
-   */
-  function schedule(ms: number, replace = false) {
-    const at = deps.now() + ms;
-    if (dead || (at >= timerAt && !replace)) return;
-    if (timer !== null) deps.clearTimer(timer);
-    timerAt = at;
-    timer = deps.setTimer(resendLate, ms);
-  }
-
-  function resendLate() {
-    timer = null;
-    timerAt = Infinity;
-    if (!pending.size) return;
-    const cutoff = deps.now() - RESEND_AFTER_MS;
-    const late = [...pending.values()].filter((p) => p.sentAt <= cutoff || !port).map((p) => p.event);
-    if (late.length) forward(late);
-    else schedule(RESEND_AFTER_MS);
-  }
-
-  /**
-   * Over the rate: the message is dropped unacknowledged (the page's tracker still holds its
-   * events), and once the bucket has refilled the page gets `ready` again, which makes the
-   * tracker send what is unacknowledged. One debug line per episode, not one per message.
+   * Over a rate (the frame's, here, or the tab's or the worker's backlog, which the worker
+   * answers with `refused`): what was refused is not acknowledged, the page's tracker still
+   * holds it, and once the wait is over the page gets `ready` and sends it again. One debug
+   * line per episode, not one per message.
    */
   function refuse(events: number, waitMs: number) {
     limit.refused.messages++;
     limit.refused.events += events;
-    if (limit.refused.reopen !== null || dead) return;
-    limit.refused.reopen = deps.setTimer(() => {
-      deps.debug(`rate limit: refused ${limit.refused.messages} messages (${limit.refused.events} events) from this page; it sends them again now`);
-      limit.refused = { messages: 0, events: 0, reopen: null };
-      if (config) toPage({ t: 'ready', ...config });
-    }, Math.min(Math.max(waitMs, 100), 5000));
+    sendAgainIn(Math.max(waitMs, 100));
   }
 
   return {
     /** A window event's detail from the page. */
     fromPage(detail: unknown) {
-      // Bytes are counted before parsing: parsing is the cost a flood imposes.
+      // Bytes are counted before anything else: reading the text is the cost a flood imposes.
       const size = typeof detail === 'string' ? detail.length : 0;
       if (!limit.bytes.take(size)) return refuse(0, limit.bytes.waitMs(size));
+      if (typeof detail === 'string' && detail.startsWith(EVENTS_PREFIX)) {
+        if (detail.length > CAPS.messageBytes) return deps.debug(`rejected a page message: ${detail.length} bytes is over ${CAPS.messageBytes}`);
+        if (!dead) forward(detail); // else the events stay in the page outbox for the next load
+        return;
+      }
       const parsed = parsePageMessage(detail);
       if (!parsed.ok) {
         deps.debug(`rejected a page message: ${parsed.error}`);
         return;
       }
-      if (dead) return; // the events stay in the page outbox for the next load
+      if (dead) return;
       if (parsed.value.t === 'sdk') return deps.onSdk?.(parsed.value.site);
       if (parsed.value.t === 'hello') {
         if (config) toPage({ t: 'ready', ...config });
         else ensurePort();
         return;
       }
+      // Events in another shape than the tracker's: checked here, forwarded in the tracker's.
       for (const { id, error } of parsed.value.rejected) deps.debug(`rejected event ${id ?? '(no id)'}: ${error}`);
-      // Events this bridge already holds are its own to resend: a tracker that sends all it
-      // holds again (after `ready`) spends no rate on them.
-      const events = parsed.value.events.filter((event) => !pending.has(event.id));
-      if (!events.length) return;
-      if (!limit.events.take(events.length)) return refuse(events.length, limit.events.waitMs(events.length));
-      forward(events);
+      if (parsed.value.events.length) forward(JSON.stringify({ t: 'events', events: parsed.value.events }));
     },
-    /** Connect at start so the worker's config reaches the page and `ready` can be sent. */
-    start() {
-      ensurePort();
-    },
-    pendingCount: () => pending.size,
   };
 }

@@ -272,14 +272,6 @@ export function createApi(deps: ApiDeps) {
     getPropagationHeaders: () => (state ? propagationHeaders(state.sessionId, state.distinctId) : {}),
   });
 
-  deps.share?.listen((next) => {
-    if (!state || !isIdentity(next)) return;
-    // Another tab changed identity, session, groups or consent: take its state, keeping the
-    // latest activity either tab saw (it decides the 30-minute timeout).
-    state = { ...next, lastActivityAt: Math.max(next.lastActivityAt, state.lastActivityAt) };
-    deps.save(state);
-  });
-
   return {
     api,
     stamp,
@@ -287,6 +279,13 @@ export function createApi(deps: ApiDeps) {
     /** The state has loaded from the page origin's IndexedDB (or was created). */
     loaded(identity: Identity) {
       state = identity;
+      deps.share?.listen((next) => {
+        if (!state || !isIdentity(next)) return;
+        // Another tab changed identity, session, groups or consent: take its state, keeping the
+        // latest activity either tab saw (it decides the 30-minute timeout).
+        state = { ...next, lastActivityAt: Math.max(next.lastActivityAt, state.lastActivityAt) };
+        deps.save(state);
+      });
     },
     /** The worker has these ids: resolve their calls. */
     acked(ids: string[]) {

@@ -34,20 +34,6 @@ export function anonDistinctId(userId: string, now: number): string {
   return `anon_${now}_${userId}_${Math.random().toString(36).slice(2, 12)}`;
 }
 
-/**
- * Records activity at `now`, starting a new session first when the last activity is more
- * than the timeout ago. Returns whether a new session started.
- */
-export function touchSession(identity: Identity, now: number, newId: () => string): boolean {
-  const expired = now - identity.lastActivityAt > SESSION_TIMEOUT_MS;
-  if (expired) {
-    identity.sessionId = newId();
-    identity.sessionStartedAt = now;
-  }
-  identity.lastActivityAt = Math.max(identity.lastActivityAt, now);
-  return expired;
-}
-
 export function isIdentity(value: unknown): value is Identity {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;

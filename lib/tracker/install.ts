@@ -1,9 +1,10 @@
 import { createIdGenerator, randomUuid } from '../ids';
+import { afterLoad } from './after-load';
 import { startAutoEvents } from './auto';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';
 import { createStateChannel } from './share';
-import { readPageData } from './page-data';
+import { pageDataPerBurst } from './page-data';
 import { createTracker, type TrackerApi } from './tracker';
 
 declare global {
@@ -22,23 +23,26 @@ export function installTracker(win: Window & typeof globalThis): void {
   const stringify = win.JSON.stringify;
   const now = win.Date.now;
   const microtask = win.queueMicrotask.bind(win);
+  const later = win.setTimeout.bind(win) as (task: () => void, ms: number) => void;
+  const whenLoaded = (task: () => void) => afterLoad(win, later, task);
 
   let receive: ReturnType<typeof createTracker>['receive'] = () => {};
   const channel = createPageChannel(win, (message) => receive(message));
   const tracker = createTracker({
     store: idbOutboxStore(),
     post: channel.post,
-    pageData: () => readPageData(win),
+    pageData: pageDataPerBurst(win, microtask),
     now,
     eventId: createIdGenerator(now),
     newId: randomUuid,
     schedule: microtask,
     debug,
     stringify: (value) => stringify(value),
-    startAuto: (emit, signal) => startAutoEvents(emit, signal, debug),
+    startAuto: (emit, signal) => startAutoEvents(emit, signal, debug, whenLoaded),
     share: createStateChannel(win),
     env: () => ({ user_agent: win.navigator.userAgent, language: win.navigator.language, timezone: win.Intl.DateTimeFormat().resolvedOptions().timeZone }),
-    later: win.setTimeout.bind(win) as (task: () => void, ms: number) => void,
+    later,
+    afterLoad: whenLoaded,
   });
   receive = tracker.receive;
 
@@ -51,5 +55,4 @@ export function installTracker(win: Window & typeof globalThis): void {
     get: () => tracker.api,
     set: () => debug('page assignment to window.Trodo ignored'),
   });
-  channel.post('{"t":"hello"}');
 }

@@ -9,10 +9,10 @@ import { mask } from './auto/mask';
 export function readPageData(win: Window): PageData {
   const { location, document, screen } = win;
   return {
-    url: masked(location.href),
+    url: mask(location.href, 4096),
     path: location.pathname,
     title: document.title,
-    referrer: masked(document.referrer) || null,
+    referrer: mask(document.referrer, 4096) || null,
     screenWidth: screen.width,
     screenHeight: screen.height,
     viewportWidth: win.innerWidth,
@@ -21,16 +21,21 @@ export function readPageData(win: Window): PageData {
   };
 }
 
-// Masking runs four regular expressions; the URL and referrer rarely change between events,
-// so the last few answers are kept (a burst of track() calls masks each string once).
-const recent = new Map<string, string>();
-
-function masked(text: string): string {
-  let out = recent.get(text);
-  if (out === undefined) {
-    out = mask(text, 4096);
-    if (recent.size > 8) recent.clear();
-    recent.set(text, out);
-  }
-  return out;
+/**
+ * readPageData once per burst: the first event of a task reads it, the others of the same
+ * task (and URL) share that object, and the next task reads again. A burst of track()
+ * calls pays for the reads once, and none of them can force a layout on each call.
+ */
+export function pageDataPerBurst(win: Window, schedule: (task: () => void) => void): () => PageData {
+  let page: PageData | null = null;
+  let href = '';
+  return () => {
+    const now = win.location.href;
+    if (!page || now !== href) {
+      if (!page) schedule(() => (page = null));
+      page = readPageData(win);
+      href = now;
+    }
+    return page;
+  };
 }

@@ -2,7 +2,7 @@ import type { PageData, TrodoEvent } from '../event';
 import { eventCategory, eventNameProblem, eventTime, isReservedPropertyName } from '../event';
 import type { JsonObject } from '../json';
 import { isPlainObject } from '../json';
-import { CAPS, type BridgeMessage } from '../protocol';
+import { CAPS, HELLO, encodeEvents, type BridgeMessage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
 import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
 import { createAutoConfig, type AutoEventsApi, type AutoEventsOptions } from './auto/config';
@@ -34,6 +34,11 @@ export interface TrackerDeps {
   share?: ApiDeps['share'];
   env?: ApiDeps['env'];
   later?: ApiDeps['later'];
+  /**
+   * Runs the start-up work that can wait (loading the state and the outbox, greeting the
+   * bridge) once the page has loaded (lib/tracker/after-load.ts); at once when absent.
+   */
+  afterLoad?: (task: () => void) => void;
 }
 
 export interface TrackOptions {
@@ -89,7 +94,7 @@ export function createTracker(deps: TrackerDeps) {
   const ext = createApi({
     ...deps,
     queue,
-    defer: (task) => (waiting ? void (waiting[waiting.length] = task) : task()),
+    defer: (task) => (waiting ? void (waiting[waiting.length] = task, begin()) : task()),
     save: (state) => outbox.saveIdentity(state),
     ready: () => loaded,
     capture: () => capture,
@@ -98,8 +103,9 @@ export function createTracker(deps: TrackerDeps) {
   });
 
   // An async function, not .then/.catch: `await` on the engine's own promise never calls the
-  // page-replaceable Promise.prototype methods.
-  void (async () => {
+  // page-replaceable Promise.prototype methods. Until it has run, calls wait in `waiting`.
+  const start = async () => {
+    deps.post(HELLO);
     let stored: Awaited<ReturnType<OutboxStore['load']>> = { events: [], identity: null };
     try {
       stored = await deps.store.load();
@@ -118,7 +124,20 @@ export function createTracker(deps: TrackerDeps) {
     // Events tracked during the load go out with the next microtask batch.
     if (bridgeReady) send(stored.events);
     markReady();
-  })();
+  };
+  let started = false;
+  /**
+   * Starts after the page's load event, or at the page's first call before it: what the
+   * page tracks is then in the outbox as soon as it would have been without the wait (a
+   * page closed right after must not lose it), while a page that tracks nothing before
+   * `load` pays for nothing before it.
+   */
+  function begin() {
+    if (started) return;
+    started = true;
+    void start();
+  }
+  (deps.afterLoad ?? ((task) => task()))(begin);
 
   function accept(event: TrodoEvent) {
     // Session, ids and group memberships; false while tracking consent is withdrawn.
@@ -169,7 +188,7 @@ export function createTracker(deps: TrackerDeps) {
     let parts: string[] = [];
     let bytes = 0;
     const flush = () => {
-      if (parts.length) deps.post(`{"t":"events","events":[${parts.join(',')}]}`);
+      if (parts.length) deps.post(encodeEvents(parts));
       parts = [];
       bytes = 0;
     };
@@ -229,8 +248,10 @@ export function createTracker(deps: TrackerDeps) {
   }
 
   function admit(event: TrodoEvent) {
-    if (waiting) waiting[waiting.length] = event;
-    else accept(event);
+    if (!waiting) return accept(event);
+    waiting[waiting.length] = event;
+    // Auto-events of the load (the first page view) wait for `load` like everything else.
+    if (event.kind === 'custom') begin();
   }
 
   /** The emitter auto-event modules report through: same stamping, outbox and bridge path as `track`. */

@@ -1,5 +1,5 @@
 import type { TrodoEvent } from '../event';
-import { RATE, isBridgeMessage, trodoEventProblem } from '../protocol';
+import { RATE, bridgeEvents, isBridgeMessage } from '../protocol';
 import { tokenBucket } from '../rate-limit';
 
 /** Events one bridge message brought, with who sent them (from the port's sender). */
@@ -17,7 +17,12 @@ export interface IntakeDeps<Port> {
   store: (batch: Arrival<Port>[]) => Promise<void>;
   /** Waited for before the first store (the settings loading). */
   ready: Promise<unknown>;
+  /** Tells a bridge its events were not taken, and when its page should send them again. */
+  refuse: (port: Port, retryMs: number) => void;
 }
+
+/** When a page sends again after its events waited too long to be stored, or failed to be. */
+export const RETRY_STORE_MS = 1000;
 
 /** Most events stored in one transaction when bridge messages pile up. */
 export const INGEST_BATCH = 2000;
@@ -30,7 +35,8 @@ export const MAX_WAITING = 10_000;
  * an event that is already waiting once, and stores one transaction at a time. Messages
  * that arrive while one is being stored go together into the next (up to INGEST_BATCH
  * events), so a burst costs a few large transactions, not one per message queued behind
- * one another. Refused events are not acknowledged: their bridge sends them again.
+ * one another. Refused events are not acknowledged, and their bridge is told so (`refused`),
+ * so that its page sends them again.
  */
 export function createIntake<Port>(deps: IntakeDeps<Port>) {
   const tabRates = new Map<number, ReturnType<typeof tokenBucket>>();
@@ -41,9 +47,10 @@ export function createIntake<Port>(deps: IntakeDeps<Port>) {
   const refusing = new Set<number>();
   let storing = false;
 
-  function refusal(tabId: number, count: number): string | null {
-    if (waiting.size + count > MAX_WAITING) return `${waiting.size} events are waiting to be stored`;
-    if (!tabRates.get(tabId)?.take(count)) return 'the tab is over its event rate';
+  function refusal(tabId: number, count: number): { why: string; retryMs: number } | null {
+    if (waiting.size + count > MAX_WAITING) return { why: `${waiting.size} events are waiting to be stored`, retryMs: RETRY_STORE_MS };
+    const rate = tabRates.get(tabId);
+    if (!rate?.take(count)) return { why: 'the tab is over its event rate', retryMs: rate ? rate.waitMs(count) : RETRY_STORE_MS };
     return null;
   }
 
@@ -56,8 +63,14 @@ export function createIntake<Port>(deps: IntakeDeps<Port>) {
         let take = 0;
         while (take < arrivals.length && (take === 0 || count + arrivals[take]!.events.length <= INGEST_BATCH)) count += arrivals[take++]!.events.length;
         const batch = arrivals.splice(0, take);
-        await deps.store(batch).catch((error) => deps.log(`could not store events: ${String(error)}`));
+        let stored = true;
+        await deps.store(batch).catch((error) => {
+          stored = false;
+          deps.log(`could not store events: ${String(error)}`);
+        });
         for (const { events } of batch) for (const event of events) waiting.delete(event.id);
+        // Not stored, so not acknowledged: their pages send them again.
+        if (!stored) for (const port of new Set(batch.map((a) => a.port))) deps.refuse(port, RETRY_STORE_MS);
       }
     } finally {
       storing = false;
@@ -76,13 +89,17 @@ export function createIntake<Port>(deps: IntakeDeps<Port>) {
     },
     receive(port: Port, message: unknown, tabId: number, origin: string) {
       if (!isBridgeMessage(message)) return;
-      // The bridge checked these already; a second check costs little and guards the store.
-      const events = message.events.filter((event) => trodoEventProblem(event) === null && !waiting.has(event.id));
+      // The page's text, parsed and checked here rather than on the page's thread.
+      const parsed = bridgeEvents(message);
+      if (!parsed.ok) return deps.log(`rejected a message from tab ${tabId} (${origin}): ${parsed.error}`);
+      for (const { id, error } of parsed.value.rejected) deps.log(`rejected event ${id ?? '(no id)'} from tab ${tabId} (${origin}): ${error}`);
+      const events = parsed.value.events.filter((event) => !waiting.has(event.id));
       if (!events.length) return;
-      const why = refusal(tabId, events.length);
-      if (why) {
-        if (!refusing.has(tabId)) deps.log(`refusing events from tab ${tabId} (${origin}) for now: ${why}`);
+      const refused = refusal(tabId, events.length);
+      if (refused) {
+        if (!refusing.has(tabId)) deps.log(`refusing events from tab ${tabId} (${origin}) for now: ${refused.why}`);
         refusing.add(tabId);
+        deps.refuse(port, refused.retryMs);
         return;
       }
       refusing.delete(tabId);

@@ -11,7 +11,7 @@ import { captureOn, checkSettings, loadSettings, type Settings } from '../settin
 import type { BackoffPolicy } from '../delivery/backoff';
 import { answerFor } from './calls';
 import { createFlusher } from './flusher';
-import { createIntake, type Arrival } from './intake';
+import { RETRY_STORE_MS, createIntake, type Arrival } from './intake';
 import { createPlanChecks } from './plan-checks';
 import { createServerFeed } from './server-feed';
 import { planInForce } from './plan-storage';
@@ -167,7 +167,13 @@ export function createWorkerService(deps: ServiceDeps) {
     port.onMessage.addListener((message) => intake.receive(port, message, tabId, origin));
   }
 
-  const intake = createIntake<WorkerPort>({ now: deps.now, log: deps.log, store: storeBatch, ready: Promise.all([loaded, planLoaded]) });
+  const intake = createIntake<WorkerPort>({
+    now: deps.now,
+    log: deps.log,
+    store: storeBatch,
+    ready: Promise.all([loaded, planLoaded]),
+    refuse: (port, retryMs) => post(port, { type: 'refused', retryMs: Number.isFinite(retryMs) ? retryMs : RETRY_STORE_MS }),
+  });
 
   /** Stores what bridges sent (unless capture is off for their site), then acknowledges it. */
   async function storeBatch(batch: Arrival<WorkerPort>[]) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_TIMEOUT_MS, isIdentity, newIdentity, touchSession } from '../../lib/tracker/identity';
+import { SESSION_TIMEOUT_MS, isIdentity, newIdentity, type Identity } from '../../lib/tracker/identity';
+import { advanceSession } from '../../lib/tracker/session';
+
+/** Activity at `now` through the tracker's session step; true when it started a new session. */
+function touchSession(identity: Identity, now: number, newId: () => string): boolean {
+  const before = identity.sessionId;
+  advanceSession(identity, now, newId);
+  return identity.sessionId !== before;
+}
 
 function ids() {
   let n = 0;

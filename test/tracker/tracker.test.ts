@@ -14,6 +14,8 @@ type EventsMessage = Extract<PageMessage, { t: 'events' }>;
 /** A tracker over fake effects: posted JSON is collected, the clock is a variable. */
 function harness(overrides: Partial<TrackerDeps> = {}) {
   const posted: string[] = [];
+  /** `hello`s, kept apart: the tests below are about what the tracker sends besides its greeting. */
+  const hellos: string[] = [];
   const debug: string[] = [];
   const eventIds: string[] = [];
   const clock = { now: T0 };
@@ -22,7 +24,7 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
   const store = overrides.store ?? memoryOutboxStore();
   const tracker = createTracker({
     store,
-    post: (json) => posted.push(json),
+    post: (json) => (json === '{"t":"hello"}' ? hellos : posted).push(json),
     pageData: (): PageData => ({ ...PAGE }),
     now: () => clock.now,
     eventId: () => {
@@ -43,7 +45,7 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
   // Session bookkeeping (the session record call, session_start) is tested in the API's
   // tests; these are about what track() sends.
   const events = () => messages().flatMap((m) => m.events).filter(isTracked);
-  return { tracker, api: tracker.api, posted, debug, eventIds, clock, store, messages, events };
+  return { tracker, api: tracker.api, posted, hellos, debug, eventIds, clock, store, messages, events };
 }
 
 /** A store wrapper that counts writes. */
@@ -88,6 +90,58 @@ describe('createTracker', () => {
       expect(event.sessionId).not.toBe('');
       expect(trodoEventProblem(event)).toBeNull();
     }
+  });
+
+  it('reads its store and greets the bridge only after the page load when the page makes no call before it', async () => {
+    let loaded: (() => void) | undefined;
+    const store = memoryOutboxStore();
+    const reads = vi.spyOn(store, 'load');
+    const h = harness({ store, afterLoad: (task) => void (loaded = task) });
+    h.tracker.receive(READY);
+    await settle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(h.hellos).toHaveLength(0);
+    loaded!();
+    expect(h.hellos).toEqual(['{"t":"hello"}']);
+    await h.api.ready();
+    expect(reads).toHaveBeenCalledTimes(1);
+    loaded!(); // the load event after the 3 s fallback: nothing twice
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts at the page\'s first call before the load, keeping every call in order, so that a page closed right after loses nothing', async () => {
+    let loaded: (() => void) | undefined;
+    const store = memoryOutboxStore();
+    const reads = vi.spyOn(store, 'load');
+    const h = harness({ store, afterLoad: (task) => void (loaded = task) });
+    void h.api.track('during_load', { n: 1 });
+    void h.api.track('still_loading');
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(h.hellos).toHaveLength(1);
+    await h.api.ready();
+    await settle();
+    expect([...store.events.values()].filter(isTracked).map((e) => e.name)).toEqual(['during_load', 'still_loading']);
+    h.tracker.receive(READY);
+    expect(h.events().map((e) => e.name)).toEqual(['during_load', 'still_loading']);
+    loaded!();
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(h.hellos).toHaveLength(1);
+  });
+
+  it('sends everything unacknowledged again on each ready (the bridge keeps nothing), in tracked order', async () => {
+    const h = harness();
+    await h.api.ready();
+    for (let i = 0; i < 1200; i++) void h.api.track('e', { i });
+    await settle();
+    expect(h.posted).toHaveLength(0);
+    h.tracker.receive(READY);
+    expect(h.events().map((e) => e.properties.i)).toEqual(Array.from({ length: 1200 }, (_, i) => i));
+    // A worker that stopped before storing them: the bridge says ready again, and all that is unacknowledged goes again.
+    const first100 = h.events().slice(0, 100).map((e) => e.id);
+    h.posted.length = 0;
+    h.tracker.receive({ t: 'ack', ids: first100 });
+    h.tracker.receive(READY);
+    expect(h.events().map((e) => e.properties.i)).toEqual(Array.from({ length: 1100 }, (_, i) => i + 100));
   });
 
   it('gives each event its id when track is called, before anything loads', () => {
