@@ -14,7 +14,11 @@ export const TRACKER_CHUNK = 'content-scripts/tracker.js';
 const KiB = 1024;
 
 export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
-  [TRACKER_CHUNK]: 12 * KiB, // goal; measured 10.8 KiB with auto-capture
+  // The goal is 12 KiB (issue 15, still open). Raised to 12.5 KiB when the page-side
+  // redesign's first half (start-up after load, one outbox record per write, the cheaper
+  // track() path: about +300 B) met propagation headers (issue 16, +35 B): merging
+  // tracker.ts and api.ts into one core is where these bytes are to come back.
+  [TRACKER_CHUNK]: 12.5 * KiB, // measured 10.8 KiB with auto-capture; 12.4 KiB after issues 15 (part) and 16
   'content-scripts/bridge.js': 7.5 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18)
   // Registered at run time for observe sites only (lib/worker/observe-script.ts).
   'content-scripts/observe.js': 0.5 * KiB,
