@@ -1,14 +1,23 @@
-import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type DeliveryStatus, type HistoryRecord } from '../history';
+import { EMPTY_STATS, EMPTY_SUMMARY, type DeliveryState, type DeliveryStats, type HistoryRecord, type HistorySummary, type ViewStatus } from '../history';
+import type { Coverage } from '../plan/coverage';
 import type { WorkerToViewer } from '../protocol';
 import type { LoadedPlan } from '../plan/types';
-import { maySend } from '../sending';
+import { holdsBack } from '../sending';
 import type { Settings } from '../settings';
+
+/** A window of a view, as the worker last answered it. */
+export type ViewPage = Extract<WorkerToViewer, { type: 'page' }>;
 
 /** What a viewer knows: the worker's snapshot plus the updates since. */
 export interface ViewerModel {
   connected: boolean;
-  records: Map<string, HistoryRecord>;
+  /** The latest answer to each view the viewer asked for, by view id. */
+  pages: Record<string, ViewPage>;
+  /** The plan's coverage, by request id. */
+  coverage: Record<string, Coverage | null>;
   stats: DeliveryStats;
+  /** Counts and filter menus over all of history. */
+  history: HistorySummary;
   state: DeliveryState;
   settings: Settings | null;
   settingsErrors: Partial<Record<keyof Settings, string>>;
@@ -19,8 +28,10 @@ export interface ViewerModel {
 
 export const INITIAL_MODEL: ViewerModel = {
   connected: false,
-  records: new Map(),
+  pages: {},
+  coverage: {},
   stats: EMPTY_STATS,
+  history: EMPTY_SUMMARY,
   state: { inFlight: false, failures: 0 },
   settings: null,
   settingsErrors: {},
@@ -34,19 +45,22 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
       return {
         ...model,
         connected: true,
-        records: new Map(message.records.map((r) => [r.id, r])),
         stats: message.stats,
+        history: message.history,
         state: message.state,
         settings: message.settings,
         plan: message.plan,
       };
-    case 'records': {
-      const records = new Map(model.records);
-      for (const record of message.records) records.set(record.id, record);
-      return { ...model, records };
+    case 'page': {
+      // An answer to an earlier request of the same view (its filter since changed) is dropped.
+      const held = model.pages[message.id];
+      if (held && held.seq > message.seq) return model;
+      return { ...model, pages: { ...model.pages, [message.id]: message } };
     }
+    case 'coverage':
+      return { ...model, coverage: { ...model.coverage, [message.id]: message.coverage } };
     case 'status':
-      return { ...model, stats: message.stats, state: message.state };
+      return { ...model, stats: message.stats, history: message.history, state: message.state };
     case 'settings':
       return { ...model, settings: message.settings, settingsErrors: {} };
     case 'settings-rejected':
@@ -58,13 +72,12 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
   }
 }
 
-/** Newest first (ids are UUID v7, so id order is creation order). */
-export function newestFirst(records: Map<string, HistoryRecord>): HistoryRecord[] {
-  return [...records.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-}
+export type { ViewStatus };
 
-/** What the list shows as an event's status: a held event is queued, and says so. */
-export type ViewStatus = DeliveryStatus | 'held';
+/** The record at `index` of a view, if the window the worker sent holds it. */
+export function rowAt(page: ViewPage | undefined, index: number): HistoryRecord | undefined {
+  return page && index >= page.offset ? page.records[index - page.offset] : undefined;
+}
 
 /**
  * Why an event waiting in the queue is not being sent, or undefined when it is not held.
@@ -74,7 +87,7 @@ export type ViewStatus = DeliveryStatus | 'held';
 export function heldWhy(record: HistoryRecord, settings: Settings | null): string | undefined {
   if (!settings || (record.status !== 'queued' && record.status !== 'retrying')) return undefined;
   if (!settings.siteId) return 'no site id';
-  return maySend(settings, record.origin) ? undefined : 'site not enabled for sending';
+  return holdsBack(settings, record.origin) ? 'site not enabled for sending' : undefined;
 }
 
 export function viewStatus(record: HistoryRecord, held: string | undefined): ViewStatus {

@@ -2,7 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type ID
 import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
 import { chooseVictims, type QueuedItem } from './eviction';
 import { createDigestCache } from './digest-cache';
-import { digestOf, pageOf, tally, trimVictims, type Digest } from './history-query';
+import { digestOf, pageOf, scanOf, tally, trimVictims, type Digest } from './history-query';
 import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
 
 /**
@@ -303,6 +303,10 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
 
     async page(query, offset, limit) {
       return pageOf(await digests.all(), query, offset, limit, readChunks);
+    },
+
+    async scan(query, visit) {
+      await scanOf(await digests.all(), query, readChunks, visit);
     },
 
     async tally() {

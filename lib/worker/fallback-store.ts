@@ -34,6 +34,7 @@ export function withMemoryFallback(primary: WorkerStore, fallback: () => WorkerS
     recent: (limit) => call((s) => s.recent(limit)),
     page: (query, offset, limit) => call((s) => s.page(query, offset, limit)),
     tally: () => call((s) => s.tally()),
+    scan: (query, visit) => call((s) => s.scan(query, visit)),
     clear: (queue) => call((s) => s.clear(queue)),
     countForTab: (tabId) => call((s) => s.countForTab(tabId)),
     trim: (max, maxBytes) => call((s) => s.trim(max, maxBytes)),

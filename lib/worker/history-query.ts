@@ -187,23 +187,36 @@ export async function pageOf(digests: readonly Digest[], q: HistoryQuery, offset
     const chunks = await read([...new Set(window.map((r) => r.key))]);
     return { total, offset, records: window.map((r) => chunks.get(r.key)?.[r.index]).filter((r): r is HistoryRecord => r !== undefined) };
   }
+  let total = 0;
+  const records: HistoryRecord[] = [];
+  await scanOf(digests, q, read, (slice) => {
+    for (const record of slice) {
+      if (total >= offset && total < end) records.push(record);
+      total++;
+    }
+  });
+  return { total, offset, records };
+}
+
+/**
+ * Every record matching `q`, newest first, handed to `visit` a slice of chunks at a time, so
+ * a pass over all of history (the plan's coverage) holds a few chunks in memory, not 100 000 records.
+ */
+export async function scanOf(digests: readonly Digest[], q: HistoryQuery, read: ReadChunks, visit: (records: HistoryRecord[]) => void): Promise<void> {
   const byChunk = new Map<string, number[]>();
   for (const ref of candidates(digests, q)) (byChunk.get(ref.key) ?? byChunk.set(ref.key, []).get(ref.key)!).push(ref.index);
   const keys = [...byChunk.keys()];
-  let total = 0;
-  const records: HistoryRecord[] = [];
   for (let s = 0; s < keys.length; s += READ_SLICE) {
     const slice = keys.slice(s, s + READ_SLICE);
     const chunks = await read(slice);
+    const matching: HistoryRecord[] = [];
     for (const key of slice) {
       const chunk = chunks.get(key) ?? [];
       for (const index of byChunk.get(key)!) {
         const record = chunk[index];
-        if (!record || !q.match(record)) continue;
-        if (total >= offset && total < end) records.push(record);
-        total++;
+        if (record && (!q.match || q.match(record))) matching.push(record);
       }
     }
+    visit(matching);
   }
-  return { total, offset, records };
 }

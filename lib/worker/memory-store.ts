@@ -1,6 +1,6 @@
 import { EMPTY_STATS, type HistoryRecord } from '../history';
 import { chooseVictims } from './eviction';
-import { digestOf, pageOf, tally, trimVictims } from './history-query';
+import { digestOf, pageOf, scanOf, tally, trimVictims } from './history-query';
 import { addCounts, eventBytes, isSettled, type WorkerStore } from './store';
 
 /** WorkerStore in memory: for unit tests, and the fallback when IndexedDB cannot open. */
@@ -64,6 +64,10 @@ export function memoryWorkerStore(): WorkerStore {
       const all = sortedIds(history.keys()).map((id) => history.get(id)!);
       const page = await pageOf([digestOf('', all)], query, offset, limit, async () => new Map([['', all]]));
       return { ...page, records: page.records.map(copy) };
+    },
+    async scan(query, visit) {
+      const all = sortedIds(history.keys()).map((id) => history.get(id)!);
+      await scanOf([digestOf('', all)], query, async () => new Map([['', all.map(copy)]]), visit);
     },
     async tally() {
       return tally([digest()]);

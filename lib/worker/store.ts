@@ -55,6 +55,8 @@ export interface WorkerStore {
    * all: the viewer pages through history with it, reading only the window's records.
    */
   page(query: HistoryQuery, offset: number, limit: number): Promise<HistoryPage>;
+  /** Every record matching `query`, newest first, a slice at a time (a pass over all of history). */
+  scan(query: HistoryQuery, visit: (records: HistoryRecord[]) => void): Promise<void>;
   /** Counts over all of history (by status, by origin, distinct names), read from the digests. */
   tally(): Promise<HistoryTally>;
   /**
