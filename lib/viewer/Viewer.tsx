@@ -42,7 +42,10 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
   const matcher = useMemo(() => textMatcher(filter.text, filter.regex), [filter.text, filter.regex]);
   const heldOf = useMemo(() => (r: HistoryRecord) => heldWhy(r, model.settings), [model.settings]);
   const query = useMemo(() => toViewQuery(filter, tab?.id ?? null), [filter, tab]);
-  const list = useWindow(query, send, model.connected);
+  const queryKey = useMemo(() => JSON.stringify(query), [query]);
+  // The first window waits for the tab to be known (so the list does not show all tabs
+  // first), not for the snapshot: the request travels on the port opened before it.
+  const list = useWindow(query, send, tab !== undefined, model.snapshots);
   const page = model.pages.list;
   const total = page?.total ?? 0;
   const { stats, state, settings, plan, history } = model;
@@ -63,13 +66,13 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
   const held = Object.values(history.heldByOrigin).reduce((a, b) => a + b, 0);
   const site = siteOf(tab, page?.records ?? []);
   const siteHeld = site ? (history.heldByOrigin[site] ?? 0) : 0;
-  const lint = useLiveView('lint', view === 'lint' ? query : null, LINT_SAMPLE, send, model.pages.lint);
-  const identity = useLiveView('identity', view === 'identity' ? { ...ANY_VIEW, tabId: tab?.id ?? null } : null, IDENTITY_SAMPLE, send, model.pages.identity);
+  const lint = useLiveView('lint', view === 'lint' ? query : null, LINT_SAMPLE, send, model.pages.lint, model.snapshots);
+  const identity = useLiveView('identity', view === 'identity' ? { ...ANY_VIEW, tabId: tab?.id ?? null } : null, IDENTITY_SAMPLE, send, model.pages.identity, model.snapshots);
   useEffect(() => {
     if (view !== 'plan') return;
     send({ type: 'coverage', id: 'plan', tabId: tab?.id ?? null });
     return () => send({ type: 'unview', id: 'plan' });
-  }, [view, tab?.id, model.connected]);
+  }, [view, tab?.id, model.snapshots]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -211,6 +214,8 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
               </p>
             ) : (
               <VirtualList
+                // A new filter starts at the newest events, not at the old scroll position.
+                key={queryKey}
                 count={total}
                 rowAt={(i) => rowAt(page, i)}
                 onRange={list.range}
@@ -244,7 +249,7 @@ export function Viewer({ host, surface }: { host: ViewerHost; surface: 'popup' |
  * the query changes or the rows drawn leave what was fetched. The worker answers again by
  * itself when history changes (a live view).
  */
-function useWindow(query: ViewQuery, send: (command: ViewerToWorker) => void, connected: boolean) {
+function useWindow(query: ViewQuery, send: (command: ViewerToWorker) => void, ready: boolean, snapshots: number) {
   const seq = useRef(0);
   const asked = useRef<{ query: ViewQuery; offset: number; limit: number } | null>(null);
   const drawn = useRef({ first: 0, last: 30 });
@@ -258,24 +263,29 @@ function useWindow(query: ViewQuery, send: (command: ViewerToWorker) => void, co
     asked.current = { query, offset, limit };
     send({ type: 'view', id: 'list', seq: ++seq.current, query, offset, limit, live: true });
   };
-  // A new query, or a new port to a restarted worker (which knows no views yet).
-  useEffect(() => ask(true), [query, connected]);
+  useEffect(() => {
+    if (ready) ask(true);
+  }, [query, ready]);
+  // A new port to a restarted worker, which knows no views yet.
+  useEffect(() => {
+    if (ready && snapshots > 1) ask(true);
+  }, [snapshots]);
   return {
     range(first: number, last: number) {
       drawn.current = { first, last: Math.max(last, first + 1) };
-      ask(false);
+      if (ready) ask(false);
     },
   };
 }
 
 /** A view the worker keeps answering while `query` is set (a tab that is open). */
-function useLiveView(id: string, query: ViewQuery | null, limit: number, send: (command: ViewerToWorker) => void, page: ViewPage | undefined) {
+function useLiveView(id: string, query: ViewQuery | null, limit: number, send: (command: ViewerToWorker) => void, page: ViewPage | undefined, snapshots: number) {
   const key = query && JSON.stringify(query);
   useEffect(() => {
     if (!query) return;
     send({ type: 'view', id, seq: Date.now(), query, offset: 0, limit, live: true });
     return () => send({ type: 'unview', id });
-  }, [key]);
+  }, [key, snapshots]);
   return query ? page : undefined;
 }
 
@@ -288,11 +298,11 @@ function Count({ label, value }: { label: string; value: number }) {
   );
 }
 
-/** The tab the viewer is about; in the side panel it follows the active tab. */
-function useCurrentTab(host: ViewerHost): CurrentTab | null {
-  const [tab, setTab] = useState<CurrentTab | null>(null);
+/** The tab the viewer is about (null: none; undefined: not known yet); in the side panel it follows the active tab. */
+function useCurrentTab(host: ViewerHost): CurrentTab | null | undefined {
+  const [tab, setTab] = useState<CurrentTab | null | undefined>(undefined);
   useEffect(() => {
-    const load = () => void host.currentTab().then((t) => setTab((old) => (old?.id === t?.id && old?.url === t?.url ? old : t)));
+    const load = () => void host.currentTab().then((t) => setTab((old) => (old !== undefined && old?.id === t?.id && old?.url === t?.url ? old : t)));
     load();
     return host.watchTab?.(load);
   }, [host]);
@@ -300,7 +310,7 @@ function useCurrentTab(host: ViewerHost): CurrentTab | null {
 }
 
 /** The web origin of the current tab, from its URL or, failing that, from its events. */
-function siteOf(tab: CurrentTab | null, records: HistoryRecord[]): string | null {
+function siteOf(tab: CurrentTab | null | undefined, records: HistoryRecord[]): string | null {
   if (tab?.url?.startsWith('http')) return new URL(tab.url).origin;
   return records[0]?.origin ?? null;
 }

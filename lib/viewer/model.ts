@@ -11,6 +11,8 @@ export type ViewPage = Extract<WorkerToViewer, { type: 'page' }>;
 /** What a viewer knows: the worker's snapshot plus the updates since. */
 export interface ViewerModel {
   connected: boolean;
+  /** Snapshots received: a second one means a new port to a restarted worker, which knows no views. */
+  snapshots: number;
   /** The latest answer to each view the viewer asked for, by view id. */
   pages: Record<string, ViewPage>;
   /** The plan's coverage, by request id. */
@@ -28,6 +30,7 @@ export interface ViewerModel {
 
 export const INITIAL_MODEL: ViewerModel = {
   connected: false,
+  snapshots: 0,
   pages: {},
   coverage: {},
   stats: EMPTY_STATS,
@@ -45,6 +48,7 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
       return {
         ...model,
         connected: true,
+        snapshots: model.snapshots + 1,
         stats: message.stats,
         history: message.history,
         state: message.state,

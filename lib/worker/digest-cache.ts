@@ -12,6 +12,8 @@ import type { Digest } from './history-query';
  */
 export function createDigestCache(readAll: () => Promise<Digest[]>) {
   let cache: Map<string, Digest> | null = null;
+  /** The cache in key order, until the next edit. */
+  let sorted: Digest[] | null = null;
   let journal: Map<string, Digest | null> | null = null;
   let loading: Promise<void> | null = null;
   let generation = 0;
@@ -37,6 +39,7 @@ export function createDigestCache(readAll: () => Promise<Digest[]>) {
 
   function drop() {
     cache = null;
+    sorted = null;
     journal = null;
     generation++;
   }
@@ -48,7 +51,8 @@ export function createDigestCache(readAll: () => Promise<Digest[]>) {
         loading ??= load().finally(() => (loading = null));
         await loading;
       }
-      return [...cache.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      sorted ??= [...cache.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return sorted;
     },
     /** The digest held for a chunk, if loaded (to reuse the sizes it measured). */
     peek: (key: string): Digest | undefined => cache?.get(key),
@@ -57,6 +61,7 @@ export function createDigestCache(readAll: () => Promise<Digest[]>) {
       if (cache) {
         if (digest) cache.set(key, digest);
         else cache.delete(key);
+        sorted = null;
       }
       journal?.set(key, digest);
       if (!watched.has(tx)) {

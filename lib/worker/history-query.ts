@@ -77,6 +77,47 @@ export function rowMatches(d: Digest, i: number, q: HistoryQuery): boolean {
   );
 }
 
+/** One digest's counts, made once per digest object (a written chunk gets a new digest). */
+interface DigestCounts {
+  names: Map<string, number>;
+  statuses: Record<DeliveryStatus, number>;
+  bytes: number;
+  waitingByOrigin: Map<string, number>;
+  origins: Set<string>;
+  categories: Set<string>;
+}
+const counted = new WeakMap<Digest, DigestCounts>();
+function countsOf(d: Digest): DigestCounts {
+  let c = counted.get(d);
+  if (c) return c;
+  c = { names: new Map(), statuses: { queued: 0, retrying: 0, sent: 0, dropped: 0 }, bytes: 0, waitingByOrigin: new Map(), origins: new Set(), categories: new Set() };
+  for (let i = 0; i < d.ids.length; i++) {
+    const status = d.statuses[i]!;
+    c.statuses[status]++;
+    c.bytes += d.bytes[i]!;
+    c.names.set(d.names[i]!, (c.names.get(d.names[i]!) ?? 0) + 1);
+    c.origins.add(d.origins[i]!);
+    c.categories.add(d.categories[i]!);
+    if (status === 'queued' || status === 'retrying') c.waitingByOrigin.set(d.origins[i]!, (c.waitingByOrigin.get(d.origins[i]!) ?? 0) + 1);
+  }
+  counted.set(d, c);
+  return c;
+}
+
+/**
+ * How many rows of a digest pass the indexed fields, from its counts when the query asks
+ * for nothing or a name only (the common cases: the whole list, the Event filter), so that
+ * paging far into 100 000 records walks chunks, not rows.
+ */
+function matchesIn(d: Digest, q: HistoryQuery): number {
+  const only = (Object.keys(q) as (keyof HistoryQuery)[]).filter((key) => q[key] !== undefined);
+  if (only.length === 0) return d.ids.length;
+  if (only.length === 1 && q.name !== undefined) return countsOf(d).names.get(q.name) ?? 0;
+  let n = 0;
+  for (let i = 0; i < d.ids.length; i++) if (rowMatches(d, i, q)) n++;
+  return n;
+}
+
 /** A row of a digest: which chunk, which record in it. */
 export interface RowRef {
   key: string;
@@ -117,17 +158,14 @@ export function tally(digests: Iterable<Digest>): HistoryTally {
   let total = 0;
   let bytes = 0;
   for (const d of digests) {
+    const c = countsOf(d);
     total += d.ids.length;
-    for (let i = 0; i < d.ids.length; i++) {
-      const status = d.statuses[i]!;
-      byStatus[status]++;
-      bytes += d.bytes[i]!;
-      const origin = d.origins[i]!;
-      origins.add(origin);
-      categories.add(d.categories[i]!);
-      names.set(d.names[i]!, (names.get(d.names[i]!) ?? 0) + 1);
-      if (status === 'queued' || status === 'retrying') waitingByOrigin[origin] = (waitingByOrigin[origin] ?? 0) + 1;
-    }
+    bytes += c.bytes;
+    for (const status of Object.keys(byStatus) as DeliveryStatus[]) byStatus[status] += c.statuses[status];
+    for (const [origin, n] of c.waitingByOrigin) waitingByOrigin[origin] = (waitingByOrigin[origin] ?? 0) + n;
+    for (const origin of c.origins) origins.add(origin);
+    for (const category of c.categories) categories.add(category);
+    for (const [name, n] of c.names) names.set(name, (names.get(name) ?? 0) + n);
   }
   return {
     total,
@@ -178,11 +216,22 @@ const READ_SLICE = 20;
 export async function pageOf(digests: readonly Digest[], q: HistoryQuery, offset: number, limit: number, read: ReadChunks): Promise<HistoryPage> {
   const end = offset + Math.max(0, limit);
   if (!q.match) {
+    // Chunks newest first: counted whole until the window, walked row by row only where
+    // the window falls.
     let total = 0;
     const window: RowRef[] = [];
-    for (const ref of candidates(digests, q)) {
-      if (total >= offset && total < end) window.push(ref);
-      total++;
+    for (let c = digests.length - 1; c >= 0; c--) {
+      const d = digests[c]!;
+      const n = matchesIn(d, q);
+      if (n > 0 && total < end && total + n > offset) {
+        let at = total;
+        for (let i = d.ids.length - 1; i >= 0 && at < end; i--) {
+          if (!rowMatches(d, i, q)) continue;
+          if (at >= offset) window.push({ key: d.key, index: i });
+          at++;
+        }
+      }
+      total += n;
     }
     const chunks = await read([...new Set(window.map((r) => r.key))]);
     return { total, offset, records: window.map((r) => chunks.get(r.key)?.[r.index]).filter((r): r is HistoryRecord => r !== undefined) };

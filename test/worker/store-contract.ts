@@ -269,6 +269,22 @@ export function describeStoreContract(name: string, makeStore: () => WorkerStore
         expect((await store.page({ name: 'no_such_event' }, 0, 10))).toEqual({ total: 0, offset: 0, records: [] });
       });
 
+      it('pages one name, and one tab, anywhere in history (counted per chunk, walked where the window is)', async () => {
+        const { store, newest } = await filled();
+        for (const [query, keep] of [
+          [{ name: 'page_view' }, (r: HistoryRecord) => r.event.name === 'page_view'],
+          [{ tabId: 1 }, (r: HistoryRecord) => r.tabId === 1],
+          [{}, () => true],
+        ] as const) {
+          const want = newest.filter(keep);
+          for (const offset of [0, 25, 60, want.length - 3]) {
+            const page = await store.page(query, offset, 10);
+            expect(page.total).toBe(want.length);
+            expect(ids(page.records)).toEqual(ids(want.slice(offset, offset + 10)));
+          }
+        }
+      });
+
       it('applies a read-the-record test after the indexed fields, and pages its matches', async () => {
         const { store, newest } = await filled();
         const match = (r: HistoryRecord) => (r.event.properties.n as number) % 10 === 7;
