@@ -537,6 +537,19 @@ describe('createWorkerService: viewers', () => {
     expect(gone.attempts).toBe(before);
   });
 
+  it('frees what the store holds for viewers once the last one has gone, not before', async () => {
+    let forgotten = 0;
+    const s = setup({ store: { ...memoryWorkerStore(), forget: () => void forgotten++ } });
+    const a = await s.viewer();
+    const b = await s.viewer();
+    a.drop();
+    await settle();
+    expect(forgotten).toBe(0);
+    b.drop();
+    await settle();
+    expect(forgotten).toBe(1);
+  });
+
   it('site-sending enables a held site with one command: its events go out, and switching it off holds new ones', async () => {
     const s = setup({ settings: { sendingSites: [], batchSize: 2 } });
     const viewer = await s.viewer();
