@@ -3,8 +3,12 @@ import { median, waitUntil } from './stats';
 
 /** Distinct names the history is filled with: the name filter then keeps a tenth of it. */
 const NAMES = 10;
-/** Events one page tracks per second: under the bridge's per-frame rate (protocol.RATE). */
-const PER_PAGE_PER_SECOND = 1800;
+/**
+ * Events one page tracks before it waits for their acknowledgement: the fill goes at the
+ * worker's pace, never past its intake bound (events it refuses wait in the page's outbox
+ * until the page loads again, which would stall the fill).
+ */
+const STEP = 1000;
 /** Pages filling at once (each its own tab, so the worker's per-tab rate is not the limit). */
 const PAGES = 4;
 
@@ -28,8 +32,8 @@ export interface ViewerScale {
 export const scaleName = (i: number) => `scale_event_${i % NAMES}`;
 
 /**
- * Tracks `count` events (names scale_event_0…9) from PAGES tabs of the bench page, paced
- * under the rate limits, and waits until the page outboxes are empty (all acknowledged).
+ * Tracks `count` events (names scale_event_0…9) from PAGES tabs of the bench page, each
+ * waiting for its acknowledgements every STEP events, until all are acknowledged.
  * `first` numbers them on from an earlier fill.
  */
 export async function fillHistory(context: BrowserContext, benchUrl: string, count: number, first = 0): Promise<void> {
@@ -44,16 +48,15 @@ export async function fillHistory(context: BrowserContext, benchUrl: string, cou
   await Promise.all(
     pages.map((page, p) =>
       page.evaluate(
-        async ([from, to, rate, names]) => {
-          const track = (window as unknown as { Trodo: { track(name: string, properties: object): void } }).Trodo;
-          for (let i = from; i < to; i += rate) {
-            const t0 = performance.now();
-            for (let j = i; j < Math.min(to, i + rate); j++) track.track(`scale_event_${j % names}`, { step: j, plan: 'pro', ok: true });
-            await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - t0))));
+        async ([from, to, step, names]) => {
+          const trodo = (window as unknown as { Trodo: { track(name: string, properties: object): void } }).Trodo;
+          const harness = (window as unknown as { bench: { untilAcked(ms: number): Promise<boolean> } }).bench;
+          for (let i = from; i < to; i += step) {
+            for (let j = i; j < Math.min(to, i + step); j++) trodo.track(`scale_event_${j % names}`, { step: j, plan: 'pro', ok: true });
+            if (!(await harness.untilAcked(120_000))) throw new Error(`events ${i}… not acknowledged within 2 minutes`);
           }
-          return (window as unknown as { bench: { untilAcked(ms: number): Promise<boolean> } }).bench.untilAcked(300_000);
         },
-        [first + p * share, first + Math.min(count, (p + 1) * share), PER_PAGE_PER_SECOND, NAMES] as const,
+        [first + p * share, first + Math.min(count, (p + 1) * share), STEP, NAMES] as const,
       ),
     ),
   );
@@ -77,44 +80,47 @@ async function openPopup(context: BrowserContext, extensionId: string): Promise<
   return { page, ms: (await handle.jsonValue()) as number };
 }
 
+// The page functions below declare no named inner functions: tsx would wrap them in a
+// __name() helper that does not exist in the page. Polling is waitForFunction's, every frame.
+
 /** Scrolls the list to its end; resolves with the ms until the last row is painted. */
-function scrollToEnd(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const list = document.querySelector('[data-testid="event-list"]') as HTMLElement;
-        const last = Number(list.getAttribute('data-count')) - 1;
-        const t0 = performance.now();
-        list.scrollTop = list.scrollHeight;
-        const look = () => {
-          if (document.getElementById(`row-${last}`)?.querySelector('[data-testid="event-row"]') && !list.querySelector('.placeholder')) resolve(performance.now() - t0);
-          else requestAnimationFrame(look);
-        };
-        requestAnimationFrame(look);
-      }),
+async function scrollToEnd(page: Page): Promise<number> {
+  const t0 = await page.evaluate(() => {
+    const list = document.querySelector('[data-testid="event-list"]') as HTMLElement;
+    list.scrollTop = list.scrollHeight;
+    return performance.now();
+  });
+  const end = await page.waitForFunction(
+    () => {
+      const list = document.querySelector('[data-testid="event-list"]')!;
+      const last = Number(list.getAttribute('data-count')) - 1;
+      return document.getElementById(`row-${last}`)?.querySelector('[data-testid="event-row"]') && !list.querySelector('.placeholder') && performance.now();
+    },
+    undefined,
+    { polling: 'raf', timeout: 30_000 },
   );
+  return ((await end.jsonValue()) as number) - t0;
 }
 
 /** Picks `name` in the Event filter; resolves with the ms until the list shows `rows` of it. */
-function filterByName(page: Page, name: string, rows: number): Promise<number> {
-  return page.evaluate(
-    ([wanted, count]) =>
-      new Promise<number>((resolve) => {
-        const select = document.querySelector('[data-testid="filter-name"]') as HTMLSelectElement;
-        const t0 = performance.now();
-        select.value = wanted;
-        select.dispatchEvent(new Event('change', { bubbles: true }));
-        const look = () => {
-          const list = document.querySelector('[data-testid="event-list"]');
-          const shown = [...(list?.querySelectorAll('[data-testid="event-row"]') ?? [])];
-          const done = Number(list?.getAttribute('data-count')) === count && shown.length > 0 && !list!.querySelector('.placeholder') && shown.every((row) => row.textContent!.includes(wanted));
-          if (done) resolve(performance.now() - t0);
-          else requestAnimationFrame(look);
-        };
-        requestAnimationFrame(look);
-      }),
+async function filterByName(page: Page, name: string, rows: number): Promise<number> {
+  const t0 = await page.evaluate((wanted) => {
+    const select = document.querySelector('[data-testid="filter-name"]') as HTMLSelectElement;
+    select.value = wanted;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    return performance.now();
+  }, name);
+  const end = await page.waitForFunction(
+    ([wanted, count]) => {
+      const list = document.querySelector('[data-testid="event-list"]');
+      const shown = [...(list?.querySelectorAll('[data-testid="event-row"]') ?? [])];
+      const done = Number(list?.getAttribute('data-count')) === count && shown.length > 0 && !list!.querySelector('.placeholder') && shown.every((row) => row.textContent!.includes(wanted));
+      return done && performance.now();
+    },
     [name, rows] as const,
+    { polling: 'raf', timeout: 30_000 },
   );
+  return ((await end.jsonValue()) as number) - t0;
 }
 
 /** Opens the popup `times` times: first screen of rows, ms each (the 10 000-event measure). */

@@ -14,6 +14,8 @@ import { measureViewer } from './viewer-bench';
  * `npm run bench:viewer`: only the viewer's figures (popup with 10 000 and 100 000 events in
  * history), in a browser of their own; `npm run bench` runs the same as part of the whole.
  * Builds first unless BENCH_SKIP_BUILD=1. Writes bench-results/viewer.json and a screenshot.
+ * BENCH_VIEWER_PROFILE=dir keeps the browser profile there; run again with the same dir and
+ * BENCH_VIEWER_FILLED=1 to measure the 100 000 again without filling (minutes) again.
  */
 const OUT = 'bench-results';
 const started = Date.now();
@@ -27,11 +29,11 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 mkdirSync(OUT, { recursive: true });
 const collector = await startCollector({ maxEvents: 250_000 });
 const site = await startSiteServer(fileURLToPath(new URL('./site', import.meta.url)));
-const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
+const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG], profileDir: process.env.BENCH_VIEWER_PROFILE || undefined });
 await guardNetwork(ext.context);
 try {
   await configure(ext.context, { apiHost: collector.url, siteId: 'bench-viewer' });
-  const viewer = await measureViewer(ext.context, ext.extensionId, `${site.url}/bench.html`, () => collector.summary().accepted, log, join(OUT, 'popup-100k.png'));
+  const viewer = await measureViewer(ext.context, ext.extensionId, `${site.url}/bench.html`, () => collector.summary().accepted, log, join(OUT, 'popup-100k.png'), process.env.BENCH_VIEWER_FILLED === '1');
   writeFileSync(join(OUT, 'viewer.json'), `${JSON.stringify(viewer, null, 2)}\n`);
   console.log(`\n${renderViewer(viewer)}`);
   log(`done; wrote ${OUT}/viewer.json and ${OUT}/popup-100k.png`);
