@@ -71,8 +71,8 @@ export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkD
         for (const chunk of await tx.objectStore('chunks').getAll()) {
           const digest = digestOf(chunk.key, chunk.records);
           void digests.put(digest);
-          held.count += digest.ids.length;
-          held.bytes += sum(digest.bytes);
+          held.count += digest.n;
+          held.bytes += sum([...digest.bytes]);
         }
         void tx.objectStore('meta').put(held, HISTORY);
         return;
@@ -107,7 +107,7 @@ async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>,
     void tx.objectStore('chunks').put(chunk);
     const digest = digestOf(key, sorted);
     void tx.objectStore('digests').put(digest);
-    void tx.objectStore('meta').put({ count: sorted.length, bytes: sum(digest.bytes) }, HISTORY);
+    void tx.objectStore('meta').put({ count: sorted.length, bytes: sum([...digest.bytes]) }, HISTORY);
     const waiting = sorted.filter((r) => queued.has(r.id));
     if (waiting.length) {
       void tx.objectStore('queue').put(queueEntry(key, waiting.map(queuedItem)));

@@ -32,49 +32,85 @@ export interface HistoryPage {
 
 /**
  * What a chunk of history holds, one entry per record in the chunk's order, kept next to
- * the chunk and written with it. Small (no properties), so the viewer's counts, filter
- * menus and paging over 100 000 records read kilobytes, not the records.
+ * the chunk and written with it. Small (no properties) and packed in columns: the strings
+ * are listed once in `words` and each record holds their numbers, in typed arrays, which
+ * IndexedDB reads back as whole buffers. Reading 100 000 records' digests as arrays of
+ * strings took 135–350 ms in Chromium (12 MB of small values); packed, a fraction of that.
  */
 export interface Digest {
   key: string;
-  ids: string[];
-  names: string[];
-  statuses: DeliveryStatus[];
-  tabs: (number | null)[];
-  origins: string[];
-  categories: string[];
-  kinds: ('custom' | 'auto')[];
+  /** Records in the chunk. */
+  n: number;
+  /** The records' ids as a JSON array, parsed only when ids are needed (a trim, a rewrite). */
+  ids: string;
+  /** Distinct names, origins, categories, statuses and kinds of the chunk. */
+  words: string[];
+  names: Uint16Array;
+  origins: Uint16Array;
+  categories: Uint16Array;
+  statuses: Uint16Array;
+  kinds: Uint16Array;
+  /** Tab ids; NaN for none. */
+  tabs: Float64Array;
   /** eventBytes of each record: history's byte bound. */
-  bytes: number[];
+  bytes: Uint32Array;
 }
 
 /** The digest of a chunk's records; sizes already measured (`known`, by id) are reused. */
 export function digestOf(key: string, records: readonly HistoryRecord[], known?: Digest): Digest {
-  const sizes = known ? new Map(known.ids.map((id, i) => [id, known.bytes[i]!])) : null;
+  const sizes = known ? new Map(idsOf(known).map((id, i) => [id, known.bytes[i]!])) : null;
+  const words: string[] = [];
+  const codes = new Map<string, number>();
+  const code = (word: string) => codes.get(word) ?? (codes.set(word, words.push(word) - 1), words.length - 1);
+  const column = (pick: (r: HistoryRecord) => string) => Uint16Array.from(records, (r) => code(pick(r)));
   return {
     key,
-    ids: records.map((r) => r.id),
-    names: records.map((r) => r.event.name),
-    statuses: records.map((r) => r.status),
-    tabs: records.map((r) => r.tabId),
-    origins: records.map((r) => r.origin),
-    categories: records.map((r) => r.event.category),
-    kinds: records.map((r) => r.event.kind),
-    bytes: records.map((r) => sizes?.get(r.id) ?? eventBytes(r)),
+    n: records.length,
+    ids: JSON.stringify(records.map((r) => r.id)),
+    names: column((r) => r.event.name),
+    origins: column((r) => r.origin),
+    categories: column((r) => r.event.category),
+    statuses: column((r) => r.status),
+    kinds: column((r) => r.event.kind),
+    words,
+    tabs: Float64Array.from(records, (r) => r.tabId ?? Number.NaN),
+    bytes: Uint32Array.from(records, (r) => sizes?.get(r.id) ?? eventBytes(r)),
   };
 }
 
-/** Whether row `i` of a digest passes the query's indexed fields. */
-export function rowMatches(d: Digest, i: number, q: HistoryQuery): boolean {
-  return (
+const parsedIds = new WeakMap<Digest, string[]>();
+/** The ids of a digest's records, in chunk order. */
+export function idsOf(d: Digest): string[] {
+  let ids = parsedIds.get(d);
+  if (!ids) parsedIds.set(d, (ids = JSON.parse(d.ids) as string[]));
+  return ids;
+}
+
+const statusOf = (d: Digest, i: number) => d.words[d.statuses[i]!] as DeliveryStatus;
+
+/**
+ * The test of the query's indexed fields for one digest's rows, with the query's strings
+ * turned into the digest's numbers once; null when no row of the digest can match.
+ */
+export function rowTest(d: Digest, q: HistoryQuery): ((i: number) => boolean) | null {
+  const codeOf = (word: string | undefined) => (word === undefined ? -1 : d.words.indexOf(word));
+  const name = codeOf(q.name);
+  const origin = codeOf(q.origin);
+  const category = codeOf(q.category);
+  const kind = codeOf(q.kind);
+  if ((q.name !== undefined && name < 0) || (q.origin !== undefined && origin < 0) || (q.category !== undefined && category < 0) || (q.kind !== undefined && kind < 0)) return null;
+  const statuses = q.statuses && new Set(q.statuses.map((s) => d.words.indexOf(s)).filter((c) => c >= 0));
+  if (statuses && statuses.size === 0) return null;
+  const accepted = new Map<number, boolean>();
+  const accept = q.acceptOrigin;
+  return (i) =>
     (q.tabId === undefined || d.tabs[i] === q.tabId) &&
-    (q.origin === undefined || d.origins[i] === q.origin) &&
-    (q.category === undefined || d.categories[i] === q.category) &&
-    (q.kind === undefined || d.kinds[i] === q.kind) &&
-    (q.name === undefined || d.names[i] === q.name) &&
-    (q.statuses === undefined || q.statuses.includes(d.statuses[i]!)) &&
-    (q.acceptOrigin === undefined || q.acceptOrigin(d.origins[i]!))
-  );
+    (origin < 0 || d.origins[i] === origin) &&
+    (category < 0 || d.categories[i] === category) &&
+    (kind < 0 || d.kinds[i] === kind) &&
+    (name < 0 || d.names[i] === name) &&
+    (!statuses || statuses.has(d.statuses[i]!)) &&
+    (!accept || (accepted.get(d.origins[i]!) ?? accepted.set(d.origins[i]!, accept(d.words[d.origins[i]!]!)).get(d.origins[i]!)!));
 }
 
 /** One digest's counts, made once per digest object (a written chunk gets a new digest). */
@@ -91,14 +127,16 @@ function countsOf(d: Digest): DigestCounts {
   let c = counted.get(d);
   if (c) return c;
   c = { names: new Map(), statuses: { queued: 0, retrying: 0, sent: 0, dropped: 0 }, bytes: 0, waitingByOrigin: new Map(), origins: new Set(), categories: new Set() };
-  for (let i = 0; i < d.ids.length; i++) {
-    const status = d.statuses[i]!;
+  for (let i = 0; i < d.n; i++) {
+    const status = statusOf(d, i);
+    const name = d.words[d.names[i]!]!;
+    const origin = d.words[d.origins[i]!]!;
     c.statuses[status]++;
     c.bytes += d.bytes[i]!;
-    c.names.set(d.names[i]!, (c.names.get(d.names[i]!) ?? 0) + 1);
-    c.origins.add(d.origins[i]!);
-    c.categories.add(d.categories[i]!);
-    if (status === 'queued' || status === 'retrying') c.waitingByOrigin.set(d.origins[i]!, (c.waitingByOrigin.get(d.origins[i]!) ?? 0) + 1);
+    c.names.set(name, (c.names.get(name) ?? 0) + 1);
+    c.origins.add(origin);
+    c.categories.add(d.words[d.categories[i]!]!);
+    if (status === 'queued' || status === 'retrying') c.waitingByOrigin.set(origin, (c.waitingByOrigin.get(origin) ?? 0) + 1);
   }
   counted.set(d, c);
   return c;
@@ -111,10 +149,11 @@ function countsOf(d: Digest): DigestCounts {
  */
 function matchesIn(d: Digest, q: HistoryQuery): number {
   const only = (Object.keys(q) as (keyof HistoryQuery)[]).filter((key) => q[key] !== undefined);
-  if (only.length === 0) return d.ids.length;
+  if (only.length === 0) return d.n;
   if (only.length === 1 && q.name !== undefined) return countsOf(d).names.get(q.name) ?? 0;
+  const test = rowTest(d, q);
   let n = 0;
-  for (let i = 0; i < d.ids.length; i++) if (rowMatches(d, i, q)) n++;
+  if (test) for (let i = 0; i < d.n; i++) if (test(i)) n++;
   return n;
 }
 
@@ -132,7 +171,8 @@ export interface RowRef {
 export function* candidates(digests: readonly Digest[], q: HistoryQuery): Generator<RowRef> {
   for (let c = digests.length - 1; c >= 0; c--) {
     const d = digests[c]!;
-    for (let i = d.ids.length - 1; i >= 0; i--) if (rowMatches(d, i, q)) yield { key: d.key, index: i };
+    const test = rowTest(d, q);
+    if (test) for (let i = d.n - 1; i >= 0; i--) if (test(i)) yield { key: d.key, index: i };
   }
 }
 
@@ -159,7 +199,7 @@ export function tally(digests: Iterable<Digest>): HistoryTally {
   let bytes = 0;
   for (const d of digests) {
     const c = countsOf(d);
-    total += d.ids.length;
+    total += d.n;
     bytes += c.bytes;
     for (const status of Object.keys(byStatus) as DeliveryStatus[]) byStatus[status] += c.statuses[status];
     for (const [origin, n] of c.waitingByOrigin) waitingByOrigin[origin] = (waitingByOrigin[origin] ?? 0) + n;
@@ -189,10 +229,10 @@ export function trimVictims(digests: Iterable<Digest>, held: { count: number; by
   let { count, bytes } = held;
   for (const d of digests) {
     if (count <= max && bytes <= maxBytes) break;
-    for (let i = 0; i < d.ids.length && (count > max || bytes > maxBytes); i++) {
-      const status = d.statuses[i];
+    for (let i = 0; i < d.n && (count > max || bytes > maxBytes); i++) {
+      const status = statusOf(d, i);
       if (status !== 'sent' && status !== 'dropped') continue;
-      (victims.get(d.key) ?? victims.set(d.key, new Set()).get(d.key)!).add(d.ids[i]!);
+      (victims.get(d.key) ?? victims.set(d.key, new Set()).get(d.key)!).add(idsOf(d)[i]!);
       count--;
       bytes -= d.bytes[i]!;
     }
@@ -223,10 +263,11 @@ export async function pageOf(digests: readonly Digest[], q: HistoryQuery, offset
     for (let c = digests.length - 1; c >= 0; c--) {
       const d = digests[c]!;
       const n = matchesIn(d, q);
-      if (n > 0 && total < end && total + n > offset) {
+      const test = n > 0 && total < end && total + n > offset ? rowTest(d, q) : null;
+      if (test) {
         let at = total;
-        for (let i = d.ids.length - 1; i >= 0 && at < end; i--) {
-          if (!rowMatches(d, i, q)) continue;
+        for (let i = d.n - 1; i >= 0 && at < end; i--) {
+          if (!test(i)) continue;
           if (at >= offset) window.push({ key: d.key, index: i });
           at++;
         }

@@ -84,7 +84,7 @@ export function memoryWorkerStore(): WorkerStore {
     },
     async trim(max, maxBytes = Infinity) {
       const all = digest();
-      const victims = trimVictims([all], { count: all.ids.length, bytes: all.bytes.reduce((a, b) => a + b, 0) }, max, maxBytes).get('') ?? new Set<string>();
+      const victims = trimVictims([all], { count: all.n, bytes: all.bytes.reduce((a, b) => a + b, 0) }, max, maxBytes).get('') ?? new Set<string>();
       for (const id of victims) history.delete(id);
       return victims.size;
     },
