@@ -127,16 +127,24 @@ function countsOf(d: Digest): DigestCounts {
   let c = counted.get(d);
   if (c) return c;
   c = { names: new Map(), statuses: { queued: 0, retrying: 0, sent: 0, dropped: 0 }, bytes: 0, waitingByOrigin: new Map(), origins: new Set(), categories: new Set() };
+  // Counted by word number first (typed arrays, no string hashing per row), named after.
+  const per = (column: Uint16Array) => {
+    const counts = new Uint32Array(d.words.length);
+    for (let i = 0; i < d.n; i++) counts[column[i]!]!++;
+    return counts;
+  };
+  const each = (counts: Uint32Array, visit: (word: string, n: number) => void) => counts.forEach((n, code) => n && visit(d.words[code]!, n));
+  each(per(d.statuses), (status, n) => (c.statuses[status as DeliveryStatus] += n));
+  each(per(d.names), (name, n) => c.names.set(name, n));
+  each(per(d.origins), (origin) => c.origins.add(origin));
+  each(per(d.categories), (category) => c.categories.add(category));
   for (let i = 0; i < d.n; i++) {
-    const status = statusOf(d, i);
-    const name = d.words[d.names[i]!]!;
-    const origin = d.words[d.origins[i]!]!;
-    c.statuses[status]++;
     c.bytes += d.bytes[i]!;
-    c.names.set(name, (c.names.get(name) ?? 0) + 1);
-    c.origins.add(origin);
-    c.categories.add(d.words[d.categories[i]!]!);
-    if (status === 'queued' || status === 'retrying') c.waitingByOrigin.set(origin, (c.waitingByOrigin.get(origin) ?? 0) + 1);
+    const status = statusOf(d, i);
+    if (status === 'queued' || status === 'retrying') {
+      const origin = d.words[d.origins[i]!]!;
+      c.waitingByOrigin.set(origin, (c.waitingByOrigin.get(origin) ?? 0) + 1);
+    }
   }
   counted.set(d, c);
   return c;
