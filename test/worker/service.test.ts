@@ -6,6 +6,7 @@ import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
+import { FORGET_AFTER_MS } from '../../lib/worker/viewer-hub';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult } from '../../lib/delivery/transport';
@@ -537,16 +538,21 @@ describe('createWorkerService: viewers', () => {
     expect(gone.attempts).toBe(before);
   });
 
-  it('frees what the store holds for viewers once the last one has gone, not before', async () => {
+  it('frees what the store holds for viewers a minute after the last one has gone, unless another opens', async () => {
     let forgotten = 0;
     const s = setup({ store: { ...memoryWorkerStore(), forget: () => void forgotten++ } });
     const a = await s.viewer();
     const b = await s.viewer();
     a.drop();
-    await settle();
+    await s.clock.advance(FORGET_AFTER_MS);
     expect(forgotten).toBe(0);
     b.drop();
-    await settle();
+    await s.clock.advance(FORGET_AFTER_MS / 2);
+    const c = await s.viewer();
+    c.drop();
+    await s.clock.advance(FORGET_AFTER_MS / 2);
+    expect(forgotten).toBe(0);
+    await s.clock.advance(FORGET_AFTER_MS / 2);
     expect(forgotten).toBe(1);
   });
 
