@@ -287,8 +287,8 @@ export type ViewerToWorker =
 
 export type WorkerToViewer =
   | { type: 'snapshot'; stats: DeliveryStats; history: HistorySummary; state: DeliveryState; settings: Settings; plan: LoadedPlan | null }
-  /** An answer to `view`: `total` records match, these are the window from `offset`. */
-  | { type: 'page'; id: string; seq: number; total: number; offset: number; records: HistoryRecord[] }
+  /** An answer to `view`: `total` records match, these are the window from `offset`; `live` as asked. */
+  | { type: 'page'; id: string; seq: number; live: boolean; total: number; offset: number; records: HistoryRecord[] }
   /** An answer to `coverage`; null without a plan. */
   | { type: 'coverage'; id: string; coverage: Coverage | null }
   | { type: 'status'; stats: DeliveryStats; history: HistorySummary; state: DeliveryState }

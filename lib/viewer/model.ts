@@ -56,6 +56,8 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
         plan: message.plan,
       };
     case 'page': {
+      // One-off answers (an export's slices) are their reader's; the model keeps live views only.
+      if (!message.live) return model;
       // An answer to an earlier request of the same view (its filter since changed) is dropped.
       const held = model.pages[message.id];
       if (held && held.seq > message.seq) return model;

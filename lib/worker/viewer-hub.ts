@@ -21,7 +21,7 @@ export interface HubDeps {
 }
 
 type Subscription =
-  | { kind: 'view'; id: string; seq: number; query: ViewQuery; offset: number; limit: number }
+  | { kind: 'view'; id: string; seq: number; live: boolean; query: ViewQuery; offset: number; limit: number }
   | { kind: 'coverage'; id: string; tabId: number | null; running: boolean; again: boolean; lastAt: number };
 
 /** Changes are gathered and viewers answered every 100 ms: a burst of thousands is a handful of messages. */
@@ -86,7 +86,7 @@ export function createViewerHub(deps: HubDeps) {
     if (sub.kind === 'view') {
       const query = historyQuery(sub.query, deps.settings(), deps.plans.current);
       const page = await deps.store.page(query, sub.offset, sub.limit);
-      send(port, { type: 'page', id: sub.id, seq: sub.seq, total: page.total, offset: page.offset, records: page.records.map(deps.plans.current) });
+      send(port, { type: 'page', id: sub.id, seq: sub.seq, live: sub.live, total: page.total, offset: page.offset, records: page.records.map(deps.plans.current) });
       return;
     }
     if (sub.running) {
@@ -151,7 +151,7 @@ export function createViewerHub(deps: HubDeps) {
       }
       const sub: Subscription =
         message.type === 'view'
-          ? { kind: 'view', id: message.id, seq: message.seq, query: message.query, offset: message.offset, limit: Math.min(message.limit, MAX_VIEW_LIMIT) }
+          ? { kind: 'view', id: message.id, seq: message.seq, live: message.live, query: message.query, offset: message.offset, limit: Math.min(message.limit, MAX_VIEW_LIMIT) }
           : { kind: 'coverage', id: message.id, tabId: message.tabId, running: false, again: false, lastAt: 0 };
       if (message.type === 'coverage' || message.live) subscriptions.set(message.id, sub);
       else subscriptions.delete(message.id);
