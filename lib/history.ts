@@ -8,6 +8,9 @@ import type { PlanCheck } from './plan/types';
  */
 export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped';
 
+/** What the viewer shows as an event's status: a queued event of a site not sending is `held`. */
+export type ViewStatus = DeliveryStatus | 'held';
+
 /** One event and what became of it: the worker's history store and the viewer's rows. */
 export interface HistoryRecord {
   id: string;
@@ -61,5 +64,23 @@ export interface DeliveryState {
   /** Set when the queue cannot be kept durably (IndexedDB failed) and events live in memory. */
   degraded?: string;
 }
+
+/**
+ * History at a glance, from the worker's digests (no record is read): the viewer's counters
+ * and filter menus.
+ */
+export interface HistorySummary {
+  /** Records in history. */
+  total: number;
+  retrying: number;
+  /** Queued or retrying events of sites whose events are held (lib/sending.ts holdsBack), per origin. */
+  heldByOrigin: Record<string, number>;
+  origins: string[];
+  categories: string[];
+  /** Distinct event names, most frequent first, with how many of each. */
+  names: { name: string; count: number }[];
+}
+
+export const EMPTY_SUMMARY: HistorySummary = { total: 0, retrying: 0, heldByOrigin: {}, origins: [], categories: [], names: [] };
 
 export const EMPTY_STATS: DeliveryStats = { captured: 0, queued: 0, sent: 0, dropped: 0 };

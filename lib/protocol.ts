@@ -10,7 +10,8 @@
  */
 import type { PageData, TrodoEvent } from './event';
 import { categoryProblem, eventNameProblem, isEventTime } from './event';
-import type { DeliveryState, DeliveryStats, HistoryRecord } from './history';
+import type { DeliveryState, DeliveryStats, HistoryRecord, HistorySummary, ViewStatus } from './history';
+import type { Coverage } from './plan/coverage';
 import type { LoadedPlan, Violation } from './plan/types';
 import { isUuid } from './ids';
 import { isPlainObject, type JsonObject } from './json';
@@ -262,6 +263,32 @@ export function isObservedQuery(value: unknown): value is ObservedQuery {
 
 export const VIEWER_PORT = 'trodo-viewer';
 
+/**
+ * Which history a viewer wants to see: its filter bar, sent to the worker, which pages
+ * history for it. Empty strings mean "any". Open to more fields (each a digest field).
+ *
+ * @example { tabId: 7, origin: '', category: '', kind: '', name: 'signup_completed', status: 'held', text: '', regex: false, violations: false }
+ */
+export interface ViewQuery {
+  /** Only this tab's events (and the server events of its sessions or users); null for all tabs. */
+  tabId: number | null;
+  /** Browser events, the collector's stream's (`server`), or both (''). */
+  source: '' | 'browser' | 'server';
+  origin: string;
+  category: string;
+  kind: '' | 'custom' | 'auto';
+  /** Exact event name (indexed: answered from digests, as fast at 100 000 as at 100). */
+  name: string;
+  status: '' | ViewStatus;
+  /** Search over name and properties (reads the records it searches). */
+  text: string;
+  regex: boolean;
+  /** Only events that break the tracking plan in force. */
+  violations: boolean;
+}
+
+export const ANY_VIEW: ViewQuery = { tabId: null, source: '', origin: '', category: '', kind: '', name: '', status: '', text: '', regex: false, violations: false };
+
 export type ViewerToWorker =
   | { type: 'flush' }
   /** Forget delivered and dropped events; queued ones stay unless `queue` is set. */
@@ -274,7 +301,17 @@ export type ViewerToWorker =
    * Send (or stop sending) this origin's events: the popup's one click. The worker edits
    * `sendingSites` itself, so two viewers clicking at once cannot undo each other.
    */
-  | { type: 'site-sending'; origin: string; send: boolean };
+  | { type: 'site-sending'; origin: string; send: boolean }
+  /**
+   * The records [offset, offset + limit) of `query`, newest first, answered with a `page` of
+   * the same `id` and `seq`. `live`: answered again whenever history changes, until another
+   * view of that id or an `unview` replaces it (the list, the identity panel); otherwise once
+   * (an export reading history page by page).
+   */
+  | { type: 'view'; id: string; seq: number; query: ViewQuery; offset: number; limit: number; live: boolean }
+  /** The tracking plan's coverage over all of history (tabId: what counts as "this tab"), kept current like a live view. */
+  | { type: 'coverage'; id: string; tabId: number | null }
+  | { type: 'unview'; id: string };
 
 /**
  * Where the worker stands with the local collector's event stream (lib/worker/server-feed.ts):
@@ -288,25 +325,50 @@ export type ServerFeedState =
   | { kind: 'unavailable'; error: string; retryAt: number };
 
 export type WorkerToViewer =
-  | { type: 'snapshot'; records: HistoryRecord[]; stats: DeliveryStats; state: DeliveryState; settings: Settings; plan: LoadedPlan | null; server: ServerFeedState }
+  | { type: 'snapshot'; stats: DeliveryStats; history: HistorySummary; state: DeliveryState; settings: Settings; plan: LoadedPlan | null; server: ServerFeedState }
   | { type: 'server-feed'; state: ServerFeedState }
-  /** Records that were added or changed, newest last. */
-  | { type: 'records'; records: HistoryRecord[] }
-  | { type: 'status'; stats: DeliveryStats; state: DeliveryState }
+  /** An answer to `view`: `total` records match, these are the window from `offset`; `live` as asked. */
+  | { type: 'page'; id: string; seq: number; live: boolean; total: number; offset: number; records: HistoryRecord[] }
+  /** An answer to `coverage`; null without a plan. */
+  | { type: 'coverage'; id: string; coverage: Coverage | null }
+  | { type: 'status'; stats: DeliveryStats; history: HistorySummary; state: DeliveryState }
   | { type: 'settings'; settings: Settings }
   | { type: 'settings-rejected'; errors: Partial<Record<keyof Settings, string>> }
-  /** The plan in force changed; re-checked records follow in a snapshot. */
+  /** The plan in force changed; live views and coverage are answered again, re-checked. */
   | { type: 'plan'; plan: LoadedPlan | null }
   /** A plan was refused; the one in force stays. `error` names where it is wrong. */
   | { type: 'plan-rejected'; error: string };
 
-const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings', 'load-plan', 'unload-plan', 'site-sending']);
+const VIEWER_TYPES: ReadonlySet<string> = new Set(['flush', 'clear', 'save-settings', 'load-plan', 'unload-plan', 'site-sending', 'view', 'coverage', 'unview']);
+
+const VIEW_STATUSES: ReadonlySet<unknown> = new Set(['', 'held', 'queued', 'retrying', 'sent', 'dropped']);
+
+function isViewQuery(value: unknown): value is ViewQuery {
+  if (!isPlainObject(value)) return false;
+  const strings = ['origin', 'category', 'name', 'text'] as const;
+  return (
+    (value.tabId === null || Number.isInteger(value.tabId)) &&
+    strings.every((key) => typeof value[key] === 'string') &&
+    (value.kind === '' || value.kind === 'custom' || value.kind === 'auto') &&
+    (value.source === '' || value.source === 'browser' || value.source === 'server') &&
+    VIEW_STATUSES.has(value.status) &&
+    typeof value.regex === 'boolean' &&
+    typeof value.violations === 'boolean'
+  );
+}
+
+const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 
 /** Extension pages are trusted, but a malformed message still must not reach a handler. */
 export function isViewerMessage(value: unknown): value is ViewerToWorker {
   if (!isPlainObject(value) || typeof value.type !== 'string' || !VIEWER_TYPES.has(value.type)) return false;
   if (value.type === 'load-plan') return typeof value.text === 'string' && typeof value.source === 'string';
   if (value.type === 'site-sending') return typeof value.origin === 'string' && typeof value.send === 'boolean';
+  if (value.type === 'view') {
+    return typeof value.id === 'string' && isCount(value.seq) && isViewQuery(value.query) && isCount(value.offset) && isCount(value.limit) && typeof value.live === 'boolean';
+  }
+  if (value.type === 'coverage') return typeof value.id === 'string' && (value.tabId === null || Number.isInteger(value.tabId));
+  if (value.type === 'unview') return typeof value.id === 'string';
   return value.type !== 'save-settings' || isPlainObject(value.change);
 }
 

@@ -23,6 +23,11 @@ export function maySend(settings: Settings, origin: string): boolean {
   return sendRule(settings)(origin);
 }
 
+/** Whether a waiting event of `origin` is held back (no site id, or its site does not send). */
+export function holdsBack(settings: Settings, origin: string): boolean {
+  return !settings.siteId || !maySend(settings, origin);
+}
+
 /**
  * The rule for one settings object, built once: the flusher asks it for every queued event
  * at each read of the queue (tens of thousands), where parsing the host each time showed.

@@ -7,7 +7,7 @@ import { isPlainObject } from './json';
  * { apiHost: 'http://127.0.0.1:4318', siteId: 'demo-site', batchSize: 50,
  *   flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: ['https://prod.example'],
  *   sendingSites: ['https://staging.shop.example'], buildSites: [],
- *   maxBackoffMs: 60000, requestTimeoutMs: 10000, maxQueueEvents: 10000 }
+ *   maxBackoffMs: 60000, requestTimeoutMs: 10000, maxQueueEvents: 10000, historyLimit: 100000 }
  */
 export interface Settings {
   /** Base URL of Trodo's ingestion API (or the local collector). */
@@ -46,6 +46,11 @@ export interface Settings {
   requestTimeoutMs: number;
   /** Most events the worker's queue holds; past it the oldest are dropped, visibly. */
   maxQueueEvents: number;
+  /**
+   * Most events history keeps (sent and dropped ones; queued events are never trimmed);
+   * past it the oldest go. History is bounded by bytes too (DEFAULT_MAX_HISTORY_BYTES).
+   */
+  historyLimit: number;
 }
 
 export const SETTINGS_KEY = 'settings';
@@ -57,10 +62,11 @@ export const BOUNDS = {
   maxBackoffMs: { min: 1000, max: 3_600_000 },
   requestTimeoutMs: { min: 500, max: 120_000 },
   maxQueueEvents: { min: 10, max: 100_000 },
+  historyLimit: { min: 100, max: 200_000 },
 } as const;
 
 /** Numeric settings, checked against BOUNDS. */
-const NUMERIC = ['batchSize', 'flushIntervalMs', 'maxBackoffMs', 'requestTimeoutMs', 'maxQueueEvents'] as const;
+const NUMERIC = ['batchSize', 'flushIntervalMs', 'maxBackoffMs', 'requestTimeoutMs', 'maxQueueEvents', 'historyLimit'] as const;
 
 /** Defaults, from the build-time WXT_TRODO_* variables where they are set. */
 export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SITE_ID?: string; WXT_TRODO_SITES?: string } = {}): Settings {
@@ -78,6 +84,7 @@ export function defaultSettings(env: { WXT_TRODO_API_HOST?: string; WXT_TRODO_SI
     maxBackoffMs: 60_000,
     requestTimeoutMs: 10_000,
     maxQueueEvents: 10_000,
+    historyLimit: 100_000,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrodoEvent } from '../lib/event';
-import { CAPS, isBridgeMessage, isViewerMessage, parsePageMessage, trodoEventProblem } from '../lib/protocol';
+import { ANY_VIEW, CAPS, isBridgeMessage, isViewerMessage, parsePageMessage, trodoEventProblem } from '../lib/protocol';
 import { makeEvent } from './helpers';
 
 const eventsMessage = (events: unknown[]) => JSON.stringify({ t: 'events', events });
@@ -175,6 +175,22 @@ describe('isViewerMessage / isBridgeMessage', () => {
     expect(isViewerMessage({ type: 'delete-everything' })).toBe(false);
     expect(isViewerMessage('flush')).toBe(false);
     expect(isViewerMessage(null)).toBe(false);
+  });
+
+  it('accepts view, coverage and unview only with a well-formed query and window', () => {
+    const view = { type: 'view', id: 'list', seq: 1, query: ANY_VIEW, offset: 0, limit: 90, live: true };
+    expect(isViewerMessage(view)).toBe(true);
+    expect(isViewerMessage({ ...view, query: { ...ANY_VIEW, tabId: 7, status: 'held', name: 'signup_completed' } })).toBe(true);
+    expect(isViewerMessage({ ...view, query: { ...ANY_VIEW, status: 'lost' } })).toBe(false);
+    expect(isViewerMessage({ ...view, query: { ...ANY_VIEW, tabId: '7' } })).toBe(false);
+    expect(isViewerMessage({ ...view, query: { ...ANY_VIEW, name: undefined } })).toBe(false);
+    expect(isViewerMessage({ ...view, offset: -1 })).toBe(false);
+    expect(isViewerMessage({ ...view, limit: 1.5 })).toBe(false);
+    expect(isViewerMessage({ ...view, live: 'yes' })).toBe(false);
+    expect(isViewerMessage({ type: 'coverage', id: 'plan', tabId: null })).toBe(true);
+    expect(isViewerMessage({ type: 'coverage', id: 'plan' })).toBe(false);
+    expect(isViewerMessage({ type: 'unview', id: 'plan' })).toBe(true);
+    expect(isViewerMessage({ type: 'unview' })).toBe(false);
   });
 
   it('accepts bridge events messages with an array of events', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOUNDS, DEFAULT_API_HOST, captureOn, checkSettings, defaultSettings, loadSettings, type Settings } from '../lib/settings';
 
-const base: Settings = { apiHost: 'https://sdkapi.trodo.ai', siteId: 'site', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], observeSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 };
+const base: Settings = { apiHost: 'https://sdkapi.trodo.ai', siteId: 'site', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], observeSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000, historyLimit: 100_000 };
 
 function errorsOf(change: unknown, current: Settings = base) {
   const check = checkSettings(current, change);
@@ -17,7 +17,7 @@ function settingsOf(change: unknown, current: Settings = base) {
 
 describe('defaultSettings', () => {
   it('uses the Trodo API and no site id without build-time variables', () => {
-    expect(defaultSettings()).toEqual({ apiHost: DEFAULT_API_HOST, siteId: '', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], observeSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000 });
+    expect(defaultSettings()).toEqual({ apiHost: DEFAULT_API_HOST, siteId: '', batchSize: 50, flushIntervalMs: 5000, captureEnabled: true, autoEvents: true, disabledSites: [], sendingSites: [], buildSites: [], observeSites: [], maxBackoffMs: 60_000, requestTimeoutMs: 10_000, maxQueueEvents: 10_000, historyLimit: 100_000 });
     expect(DEFAULT_API_HOST).toBe('https://sdkapi.trodo.ai');
   });
 

@@ -6,7 +6,7 @@ import type { PageLoad } from './page-load';
 import type { PageSide } from './page-side-report';
 import type { PeerResult, WebdriverFinding } from './peer-bench';
 import type { PlanValidation } from './plan-validation';
-import type { PopupRender } from './popup';
+import type { ViewerBench } from './viewer-bench';
 import type { ChunkSize } from './sizes';
 import type { TrackCost } from './track-cost';
 
@@ -39,7 +39,8 @@ export interface BenchResults {
     workerHeap: { usedSize: number; totalSize: number } | null;
     workerHeapError?: string;
   };
-  popup: PopupRender & { history: number };
+  /** The popup over 10 000 and 100 000 events in history (lib/bench/viewer-bench.ts). */
+  popup: ViewerBench;
   /** Checking events against a tracking plan, by the worker's code path. */
   planValidation: PlanValidation & { deliveryWithPlan: Delivery };
   /** Requests to hosts other than loopback, by host: answered locally or blocked, never sent. */

@@ -7,7 +7,6 @@ import { BENCH_MAX_EVENTS } from './node-sdks';
 import { EXTENSION_DIR, launchWithExtension, launchWithoutExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { defaultSettings } from '../settings';
-import { HISTORY_LIMIT } from '../worker/service';
 import { GZIP_BUDGETS } from './budgets';
 import { measureDelivery, medianRun, type Delivery } from './delivery';
 import { configure, extensionPage, loadPlan, storageEstimate, workerHeap } from './extension';
@@ -22,13 +21,13 @@ import { measureLongestTask } from './longest-task';
 import { measurePeer, officialUnderAutomation } from './peer-bench';
 import { deliveryPlan, measurePlanValidation } from './plan-validation';
 import { PEERS, bundlePeer, officialUmdSize } from './peers';
-import { measurePopup } from './popup';
 import { renderMarkdown } from './report';
 import type { BenchResults } from './results';
 import { startSink as startSinkServer } from './sink';
 import { chunkSizes } from './sizes';
 import { waitUntil } from './stats';
 import { measureTrackCost, pauseFor } from './track-cost';
+import { measureViewer } from './viewer-bench';
 
 /**
  * `npm run bench`: builds the extension, then measures it and the peers side by side on
@@ -138,10 +137,6 @@ try {
   }
   await cdp.detach();
 
-  log('popup render with a full history…');
-  const history = HISTORY_LIMIT;
-  const popup = await measurePopup(ext.context, ext.extensionId, history);
-
   // Still held: the worker stores and acks every event but sends none, so the drain of
   // 35 000 events does not run under the later measurements. track() itself is the same.
   log('our track(): 5 × 1 000 and 3 × 10 000 calls (events stored and acked, held)…');
@@ -151,6 +146,17 @@ try {
   await heldPage.close();
   // The extension's backlog must not run under the peers' measurements.
   await ext.context.close();
+
+  // The viewer in a browser of its own, its history filled from scratch to 10 000, then 100 000.
+  const viewerExt = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
+  await guardNetwork(viewerExt.context);
+  let popup: BenchResults['popup'];
+  try {
+    await configure(viewerExt.context, { apiHost: collector.url, siteId: 'bench-viewer' });
+    popup = await measureViewer(viewerExt.context, viewerExt.extensionId, `${site.url}/bench.html`, () => collector.summary().accepted, log, join(OUT, 'popup-100k.png'));
+  } finally {
+    await viewerExt.context.close();
+  }
 
   log('peers: the official SDK under automation…');
   const webdriver = await officialUnderAutomation(plain.context, site.url, plainGuard.attempts);
@@ -182,7 +188,7 @@ try {
     pageSide: { timing: pageTiming, longestTask },
     mainThread,
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
-    popup: { ...popup, history },
+    popup,
     planValidation: { ...planValidation, deliveryWithPlan },
     offLoopback: { extensionBrowser: extGuard.attempts(), peerBrowser: plainGuard.attempts() },
   };

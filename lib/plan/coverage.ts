@@ -1,3 +1,4 @@
+import type { HistoryRecord } from '../history';
 import type { Plan, PlanCheck, Violation, ViolationKind } from './types';
 
 /** One checked event, wherever it was seen (a history record, a collector event). */
@@ -9,6 +10,11 @@ export interface CoverageItem {
   here: boolean;
   /** The event's id, for the report's examples. */
   id: string;
+}
+
+/** A history record as coverage counts it (`tabId`: the tab counted as "here"; null: all are). */
+export function historyItem(record: HistoryRecord, tabId: number | null): CoverageItem {
+  return { name: record.event.call ?? record.event.name, time: record.event.time, check: record.plan, here: tabId === null || record.tabId === tabId, id: record.id };
 }
 
 export interface PlannedCoverage {

@@ -6,13 +6,15 @@ interface Props {
   matcher: TextMatcher;
   origins: string[];
   categories: string[];
+  /** Event names in history, most frequent first. */
+  names: { name: string; count: number }[];
   hasTab: boolean;
   /** A plan is loaded: the "violations only" switch has a meaning. */
   hasPlan: boolean;
 }
 
 /** Search and filters over the event list. */
-export function FilterBar({ filter, onChange, matcher, origins, categories, hasTab, hasPlan }: Props) {
+export function FilterBar({ filter, onChange, matcher, origins, categories, names, hasTab, hasPlan }: Props) {
   const set = <K extends keyof Filter>(key: K, value: Filter[K]) => onChange({ ...filter, [key]: value });
   return (
     <div class="filters" role="search">
@@ -43,6 +45,7 @@ export function FilterBar({ filter, onChange, matcher, origins, categories, hasT
           Violations only
         </label>
       )}
+      <Select label="Event" value={filter.name} options={names.map((n) => n.name)} labels={names.map((n) => `${n.name} (${n.count})`)} testId="filter-name" onChange={(v) => set('name', v)} />
       <Select label="Site" value={filter.origin} options={origins} testId="filter-origin" onChange={(v) => set('origin', v)} />
       <Select label="Category" value={filter.category} options={categories} testId="filter-category" onChange={(v) => set('category', v)} />
       <Select label="Type" value={filter.kind} options={['custom', 'auto']} testId="filter-kind" onChange={(v) => set('kind', v as Filter['kind'])} />
@@ -52,13 +55,15 @@ export function FilterBar({ filter, onChange, matcher, origins, categories, hasT
   );
 }
 
-function Select({ label, value, options, onChange, testId }: { label: string; value: string; options: string[]; onChange: (v: string) => void; testId: string }) {
+function Select({ label, value, options, labels, onChange, testId }: { label: string; value: string; options: string[]; labels?: string[]; onChange: (v: string) => void; testId: string }) {
   return (
     <select aria-label={label} value={value} data-testid={testId} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
       <option value="">{`${label}: all`}</option>
-      {options.map((o) => (
-        <option key={o} value={o}>{o}</option>
+      {options.map((o, i) => (
+        <option key={o} value={o}>{labels?.[i] ?? o}</option>
       ))}
+      {/* A value history no longer holds (trimmed or cleared) stays selectable until changed. */}
+      {value && !options.includes(value) && <option value={value}>{value}</option>}
     </select>
   );
 }

@@ -13,6 +13,7 @@ const NUMBER_FIELDS: { key: keyof typeof BOUNDS; label: string; hint: string }[]
   { key: 'maxBackoffMs', label: 'Longest retry wait (ms)', hint: 'Backoff after a failed request grows from 1 s up to this; delivery resumes within this long of the server recovering.' },
   { key: 'requestTimeoutMs', label: 'Request timeout (ms)', hint: 'A request unanswered by then is aborted and retried.' },
   { key: 'maxQueueEvents', label: 'Queue limit (events)', hint: 'Past it the oldest unsent events are dropped and shown as dropped: queue full.' },
+  { key: 'historyLimit', label: 'History limit (events)', hint: 'How many events the viewer keeps; past it (or past 128 MB) the oldest sent and dropped ones are forgotten. Queued events always stay.' },
 ];
 
 interface Props {

@@ -1,20 +1,19 @@
-import type { HistoryRecord } from '../history';
+import type { Coverage } from '../plan/coverage';
 import type { LoadedPlan } from '../plan/types';
 import { formatTime } from './model';
-import { describeViolation, planCoverage } from './plan-view';
+import { describeViolation } from './plan-view';
 
 interface Props {
   loaded: LoadedPlan | null;
-  /** All records in view; `tabId` marks the current tab's. */
-  records: HistoryRecord[];
-  tabId: number | null;
+  /** The worker's coverage over all of history ("this tab" is the viewer's); null until it has answered. */
+  coverage: Coverage | null;
   onDraft: () => void;
   onReport: (format: 'md' | 'json') => void;
   onOptions: () => void;
 }
 
 /** The tracking plan against what happened: coverage, unplanned events, violations. */
-export function PlanPanel({ loaded, records, tabId, onDraft, onReport, onOptions }: Props) {
+export function PlanPanel({ loaded, coverage, onDraft, onReport, onOptions }: Props) {
   const actions = (
     <p class="plan-actions">
       <button type="button" data-testid="draft-plan" onClick={onDraft}>Draft a plan from these events</button>
@@ -30,7 +29,8 @@ export function PlanPanel({ loaded, records, tabId, onDraft, onReport, onOptions
       </section>
     );
   }
-  const cover = planCoverage(loaded.plan, records, tabId);
+  const cover = coverage;
+  if (!cover) return <section class="plan" data-testid="plan-panel"><p class="muted">Checking history against the plan…</p>{actions}</section>;
   return (
     <section class="plan" data-testid="plan-panel" aria-label="Tracking plan coverage">
       <p class="plan-summary" data-testid="plan-summary"><strong>{cover.summary}</strong>{cover.unplanned.length > 0 && <>, {cover.unplanned.length} unplanned seen</>}</p>

@@ -2,11 +2,16 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 interface Props<T> {
-  items: T[];
+  /** How many rows the list has. */
+  count: number;
+  /** The row at an index, or undefined while its window is not loaded (a placeholder is drawn). */
+  rowAt: (index: number) => T | undefined;
+  /** The rows drawn changed: [first, last) including the overscan. */
+  onRange: (first: number, last: number) => void;
   rowHeight: number;
   selectedIndex: number;
   onMove: (index: number) => void;
-  renderRow: (item: T, index: number) => ComponentChildren;
+  renderRow: (item: T | undefined, index: number) => ComponentChildren;
   label: string;
   testId?: string;
 }
@@ -14,10 +19,12 @@ interface Props<T> {
 const OVERSCAN = 8;
 
 /**
- * A list that renders only the rows in view, so 10 000 events cost what 20 do. Rows have a
- * fixed height; arrow keys, Page Up/Down, Home and End move the selection.
+ * A list that renders only the rows in view, so 100 000 events cost what 20 do; it holds
+ * none of them either: `rowAt` reads the window the viewer was sent, and `onRange` says
+ * which rows to fetch. Rows have a fixed height; arrow keys, Page Up/Down, Home and End
+ * move the selection.
  */
-export function VirtualList<T>({ items, rowHeight, selectedIndex, onMove, renderRow, label, testId }: Props<T>) {
+export function VirtualList<T>({ count, rowAt, onRange, rowHeight, selectedIndex, onMove, renderRow, label, testId }: Props<T>) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -40,15 +47,16 @@ export function VirtualList<T>({ items, rowHeight, selectedIndex, onMove, render
   }, [selectedIndex, rowHeight]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
-  const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+  const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+  useEffect(() => onRange(first, last), [first, last]);
   const page = Math.max(1, Math.floor(height / rowHeight) - 1);
 
   function onKeyDown(event: KeyboardEvent) {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     const delta = moves[event.key];
-    if (delta === undefined || items.length === 0) return;
+    if (delta === undefined || count === 0) return;
     event.preventDefault();
-    onMove(Math.min(items.length - 1, Math.max(0, (selectedIndex < 0 ? -1 : selectedIndex) + delta)));
+    onMove(Math.min(count - 1, Math.max(0, (selectedIndex < 0 ? -1 : selectedIndex) + delta)));
   }
 
   return (
@@ -60,14 +68,14 @@ export function VirtualList<T>({ items, rowHeight, selectedIndex, onMove, render
       aria-activedescendant={selectedIndex >= 0 ? `row-${selectedIndex}` : undefined}
       tabIndex={0}
       data-testid={testId}
-      data-count={items.length}
+      data-count={count}
       onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
       onKeyDown={onKeyDown}
     >
-      <div style={{ height: `${items.length * rowHeight}px`, position: 'relative' }}>
-        {items.slice(first, last).map((item, i) => (
+      <div style={{ height: `${count * rowHeight}px`, position: 'relative' }}>
+        {Array.from({ length: Math.max(0, last - first) }, (_, i) => (
           <div key={first + i} id={`row-${first + i}`} class="virtual-row" style={{ top: `${(first + i) * rowHeight}px`, height: `${rowHeight}px` }}>
-            {renderRow(item, first + i)}
+            {renderRow(rowAt(first + i), first + i)}
           </div>
         ))}
       </div>

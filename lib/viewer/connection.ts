@@ -12,9 +12,11 @@ export interface ViewerPort {
  */
 export function connectViewer(connect: () => ViewerPort, onMessage: (message: WorkerToViewer) => void) {
   let port: ViewerPort | null = null;
+  const listeners = new Set<(message: WorkerToViewer) => void>();
   const open = () => {
     const next = connect();
     next.onMessage.addListener(onMessage);
+    next.onMessage.addListener((message) => listeners.forEach((listen) => listen(message)));
     next.onDisconnect.addListener(() => {
       port = null;
       setTimeout(open, 100);
@@ -26,6 +28,11 @@ export function connectViewer(connect: () => ViewerPort, onMessage: (message: Wo
     send(command: ViewerToWorker) {
       if (!port) open();
       port!.postMessage(command);
+    },
+    /** Hears every message from the worker too (a one-off request's answer); returns an unsubscribe. */
+    listen(listener: (message: WorkerToViewer) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
   };
 }

@@ -1,15 +1,26 @@
 import type { EventSender } from '../collector-stream';
-import { EMPTY_STATS, type DeliveryState, type DeliveryStats, type DeliveryStatus, type HistoryRecord } from '../history';
+import { EMPTY_STATS, EMPTY_SUMMARY, type DeliveryState, type DeliveryStats, type HistoryRecord, type HistorySummary, type ViewStatus } from '../history';
+import type { Coverage } from '../plan/coverage';
 import type { ServerFeedState, WorkerToViewer } from '../protocol';
 import type { LoadedPlan } from '../plan/types';
-import { maySend } from '../sending';
+import { holdsBack } from '../sending';
 import type { Settings } from '../settings';
+
+/** A window of a view, as the worker last answered it. */
+export type ViewPage = Extract<WorkerToViewer, { type: 'page' }>;
 
 /** What a viewer knows: the worker's snapshot plus the updates since. */
 export interface ViewerModel {
   connected: boolean;
-  records: Map<string, HistoryRecord>;
+  /** Snapshots received: a second one means a new port to a restarted worker, which knows no views. */
+  snapshots: number;
+  /** The latest answer to each view the viewer asked for, by view id. */
+  pages: Record<string, ViewPage>;
+  /** The plan's coverage, by request id. */
+  coverage: Record<string, Coverage | null>;
   stats: DeliveryStats;
+  /** Counts and filter menus over all of history. */
+  history: HistorySummary;
   state: DeliveryState;
   settings: Settings | null;
   settingsErrors: Partial<Record<keyof Settings, string>>;
@@ -22,8 +33,11 @@ export interface ViewerModel {
 
 export const INITIAL_MODEL: ViewerModel = {
   connected: false,
-  records: new Map(),
+  snapshots: 0,
+  pages: {},
+  coverage: {},
   stats: EMPTY_STATS,
+  history: EMPTY_SUMMARY,
   state: { inFlight: false, failures: 0 },
   settings: null,
   settingsErrors: {},
@@ -38,8 +52,9 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
       return {
         ...model,
         connected: true,
-        records: new Map(message.records.map((r) => [r.id, r])),
+        snapshots: model.snapshots + 1,
         stats: message.stats,
+        history: message.history,
         state: message.state,
         settings: message.settings,
         plan: message.plan,
@@ -47,13 +62,18 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
       };
     case 'server-feed':
       return { ...model, server: message.state };
-    case 'records': {
-      const records = new Map(model.records);
-      for (const record of message.records) records.set(record.id, record);
-      return { ...model, records };
+    case 'page': {
+      // One-off answers (an export's slices) are their reader's; the model keeps live views only.
+      if (!message.live) return model;
+      // An answer to an earlier request of the same view (its filter since changed) is dropped.
+      const held = model.pages[message.id];
+      if (held && held.seq > message.seq) return model;
+      return { ...model, pages: { ...model.pages, [message.id]: message } };
     }
+    case 'coverage':
+      return { ...model, coverage: { ...model.coverage, [message.id]: message.coverage } };
     case 'status':
-      return { ...model, stats: message.stats, state: message.state };
+      return { ...model, stats: message.stats, history: message.history, state: message.state };
     case 'settings':
       return { ...model, settings: message.settings, settingsErrors: {} };
     case 'settings-rejected':
@@ -65,13 +85,12 @@ export function applyMessage(model: ViewerModel, message: WorkerToViewer): Viewe
   }
 }
 
-/** Newest first (ids are UUID v7, so id order is creation order). */
-export function newestFirst(records: Map<string, HistoryRecord>): HistoryRecord[] {
-  return [...records.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-}
+export type { ViewStatus };
 
-/** What the list shows as an event's status: a held event is queued, and says so. */
-export type ViewStatus = DeliveryStatus | 'held';
+/** The record at `index` of a view, if the window the worker sent holds it. */
+export function rowAt(page: ViewPage | undefined, index: number): HistoryRecord | undefined {
+  return page && index >= page.offset ? page.records[index - page.offset] : undefined;
+}
 
 /**
  * Why an event waiting in the queue is not being sent, or undefined when it is not held.
@@ -81,7 +100,7 @@ export type ViewStatus = DeliveryStatus | 'held';
 export function heldWhy(record: HistoryRecord, settings: Settings | null): string | undefined {
   if (!settings || (record.status !== 'queued' && record.status !== 'retrying')) return undefined;
   if (!settings.siteId) return 'no site id';
-  return maySend(settings, record.origin) ? undefined : 'site not enabled for sending';
+  return holdsBack(settings, record.origin) ? 'site not enabled for sending' : undefined;
 }
 
 export function viewStatus(record: HistoryRecord, held: string | undefined): ViewStatus {

@@ -1,13 +1,10 @@
 import type { HistoryRecord } from '../history';
-import { coverage, type Coverage } from '../plan/coverage';
+import { coverage, historyItem, type Coverage } from '../plan/coverage';
 import type { Plan, Violation } from '../plan/types';
 
 /** The plan's coverage over the records in view; `tabId` marks those counted as "this tab". */
 export function planCoverage(plan: Plan, records: readonly HistoryRecord[], tabId: number | null): Coverage {
-  return coverage(
-    plan,
-    records.map((r) => ({ name: r.event.call ?? r.event.name, time: r.event.time, check: r.plan, here: tabId === null || r.tabId === tabId, id: r.id })),
-  );
+  return coverage(plan, records.map((r) => historyItem(r, tabId)));
 }
 
 export const violationsOf = (record: HistoryRecord): Violation[] => record.plan?.violations ?? [];

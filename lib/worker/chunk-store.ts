@@ -1,6 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
 import { chooseVictims, type QueuedItem } from './eviction';
+import { createDigestCache } from './digest-cache';
+import { digestOf, pageOf, scanOf, tally, trimVictims, type Digest } from './history-query';
 import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
 
 /**
@@ -15,7 +17,11 @@ import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } fr
  *
  * Layout: `chunks` holds history records in chunks (filled in arrival order, ≤ CHUNK_SIZE),
  * with a multi-entry index of their event ids for dedupe; `queue` holds, per chunk, the
- * ids still waiting to be sent; `meta` holds totals, per-tab counts and the retry state.
+ * ids still waiting to be sent; `meta` holds totals, per-tab counts and the retry state;
+ * `digests` holds, per chunk, a digest of its records without their properties (name,
+ * status, tab, origin…; lib/worker/history-query.ts), written in the same transaction as
+ * the chunk. The viewer's paging, counts and filters read the digests: 100 000 records'
+ * digests are about 1/10 of the records, and a window of rows then reads one or two chunks.
  */
 interface Chunk {
   key: string;
@@ -38,6 +44,7 @@ interface ChunkDB extends DBSchema {
   chunks: { key: string; value: Chunk; indexes: { ids: string } };
   queue: { key: string; value: QueueEntry };
   meta: { key: string; value: unknown };
+  digests: { key: string; value: Digest };
 }
 
 type Tx = IDBPTransaction<ChunkDB, StoreNames<ChunkDB>[], 'readwrite' | 'versionchange'>;
@@ -50,11 +57,26 @@ const QUEUE_BYTES = 'queueBytes';
 const CHUNK_SIZE = 100;
 /** The newest chunk's key and arrival number: the one later ingests top up. */
 const NEWEST = 'newestChunk';
+/** How many records history holds and their eventBytes: the trim's check, without reading. */
+const HISTORY = 'history';
 
 /** The only place that knows the worker's IndexedDB schema and its upgrades. */
 export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkDB>> {
-  return openDB<ChunkDB>(name, 3, {
+  return openDB<ChunkDB>(name, 4, {
     async upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion === 3) {
+        // v3 had no digests: one is made for each chunk.
+        const digests = db.createObjectStore('digests', { keyPath: 'key' });
+        const held = { count: 0, bytes: 0 };
+        for (const chunk of await tx.objectStore('chunks').getAll()) {
+          const digest = digestOf(chunk.key, chunk.records);
+          void digests.put(digest);
+          held.count += digest.n;
+          held.bytes += sum([...digest.bytes]);
+        }
+        void tx.objectStore('meta').put(held, HISTORY);
+        return;
+      }
       // v1–v2 kept one record per event in `history` and the queued ids in `queue`.
       const old = oldVersion > 0 ? await readPerEventLayout(tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>) : null;
       for (const store of [...db.objectStoreNames]) db.deleteObjectStore(store);
@@ -62,6 +84,7 @@ export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkD
       chunks.createIndex('ids', 'ids', { multiEntry: true, unique: true });
       db.createObjectStore('queue', { keyPath: 'key' });
       db.createObjectStore('meta');
+      db.createObjectStore('digests', { keyPath: 'key' });
       if (old) await writeChunk(tx as unknown as Tx, old.history, new Set(old.queued), old.meta);
     },
   });
@@ -80,7 +103,11 @@ async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>,
   if (records.length) {
     const sorted = [...records].sort(byId);
     const key = sorted[0]!.id;
-    void tx.objectStore('chunks').put({ key, ids: sorted.map((r) => r.id), records: sorted });
+    const chunk = { key, ids: sorted.map((r) => r.id), records: sorted };
+    void tx.objectStore('chunks').put(chunk);
+    const digest = digestOf(key, sorted);
+    void tx.objectStore('digests').put(digest);
+    void tx.objectStore('meta').put({ count: sorted.length, bytes: sum([...digest.bytes]) }, HISTORY);
     const waiting = sorted.filter((r) => queued.has(r.id));
     if (waiting.length) {
       void tx.objectStore('queue').put(queueEntry(key, waiting.map(queuedItem)));
@@ -94,7 +121,6 @@ async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>,
 const LOCATED_MAX = 10_000;
 
 export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): WorkerStore {
-  const write = async () => (await dbPromise).transaction(['chunks', 'queue', 'meta'], 'readwrite');
   /**
    * Which chunk holds each event head() handed out. The flusher settles what head() gave it,
    * so apply() finds those chunks without an index lookup per event (50 lookups a batch were
@@ -102,6 +128,25 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
    * not found where the hint says is looked up in the index.
    */
   let located = new Map<string, string>();
+  const write = async () => (await dbPromise).transaction(['chunks', 'queue', 'meta', 'digests'], 'readwrite');
+  const digests = createDigestCache(async () => (await dbPromise).getAll('digests'));
+  /** Every chunk write goes through here, so its digest is written with it. */
+  const putChunk = (tx: Tx, chunk: Chunk) => {
+    void tx.objectStore('chunks').put(chunk);
+    const digest = digestOf(chunk.key, chunk.records, digests.peek(chunk.key));
+    void tx.objectStore('digests').put(digest);
+    digests.edit(tx, chunk.key, digest);
+  };
+  const deleteChunk = (tx: Tx, key: string) => {
+    void tx.objectStore('chunks').delete(key);
+    void tx.objectStore('digests').delete(key);
+    digests.edit(tx, key, null);
+  };
+  const readChunks = async (keys: string[]) => {
+    const tx = (await dbPromise).transaction('chunks');
+    const chunks = await Promise.all(keys.map((key) => tx.store.get(key)));
+    return new Map(keys.map((key, i) => [key, chunks[i]?.records ?? []]));
+  };
 
   return {
     async ingest(records) {
@@ -120,7 +165,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         const fill = async (chunk: Chunk, records: HistoryRecord[], seq: number) => {
           chunk.records = [...chunk.records, ...records].sort(byId);
           chunk.ids = chunk.records.map((r) => r.id);
-          void chunks.put(chunk);
+          putChunk(tx, chunk);
           const adding = records.flatMap((r) => items.get(r.id) ?? []);
           if (!adding.length) return;
           const entry = await queue.get(chunk.key);
@@ -142,7 +187,9 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           newest = { key, seq };
         }
         void meta.put(newest, NEWEST);
-        await bump(tx, { captured: items.size }, countTabs(fresh, 1), sum([...items.values()].map((item) => item.size)));
+        const size = sum([...items.values()].map((item) => item.size));
+        await bump(tx, { captured: items.size }, countTabs(fresh, 1), size);
+        await countHistory(tx, fresh.length, size + sum(fresh.filter(isServerRecord).map(eventBytes)));
       }
       await tx.done;
       return fresh;
@@ -201,7 +248,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         if (chunk && put.length) {
           const updates = new Map(put.map((r) => [r.id, r]));
           chunk.records = chunk.records.map((r) => updates.get(r.id) ?? r);
-          void chunks.put(chunk);
+          putChunk(tx, chunk);
         }
         const entry = await queue.get(key);
         if (entry && dequeue.size) {
@@ -231,12 +278,15 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       if (emptyQueue) {
         void tx.objectStore('chunks').clear();
         void tx.objectStore('queue').clear();
+        void tx.objectStore('digests').clear();
+        digests.drop();
       } else {
-        await rewrite(tx, (records) => records.filter((r) => !isSettled(r)));
+        await rewrite(tx, (records) => records.filter((r) => !isSettled(r)), putChunk, deleteChunk);
       }
       void tx.objectStore('meta').put(EMPTY_STATS, STATS);
       const kept = emptyQueue ? [] : (await tx.objectStore('chunks').getAll()).flatMap((c) => c.records);
       void tx.objectStore('meta').put(countTabs(kept, 1), TABS);
+      void tx.objectStore('meta').put({ count: kept.length, bytes: sum(kept.map(eventBytes)) }, HISTORY);
       if (emptyQueue) void tx.objectStore('meta').put(0, QUEUE_BYTES);
       await tx.done;
     },
@@ -246,28 +296,48 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       return counts?.[tabId] ?? 0;
     },
 
-    async trim(max) {
+    async trim(max, maxBytes = Infinity) {
       const tx = await write();
-      const all = (await tx.objectStore('chunks').getAll()).flatMap((c) => c.records);
-      let excess = all.length - max;
-      if (excess <= 0) {
+      const held = await historyHeld(tx);
+      if (held.count <= max && held.bytes <= maxBytes) {
         await tx.done;
         return 0;
       }
-      // Oldest settled records first; a queued record is never trimmed.
-      const removed = new Set<string>();
-      for (const record of all.sort(byId)) {
-        if (excess <= 0) break;
-        if (!isSettled(record)) continue;
-        removed.add(record.id);
-        excess--;
+      // Oldest chunks first, their digests read only as far as the excess goes.
+      const victims = new Map<string, Set<string>>();
+      let cursor = await tx.objectStore('digests').openCursor();
+      while (cursor && (held.count > max || held.bytes > maxBytes)) {
+        for (const [key, ids] of trimVictims([cursor.value], held, max, maxBytes)) victims.set(key, ids);
+        cursor = await cursor.continue();
       }
-      await rewrite(tx, (records) => records.filter((r) => !removed.has(r.id)));
-      const gone = all.filter((r) => removed.has(r.id));
+      const gone: HistoryRecord[] = [];
+      for (const [key, ids] of victims) {
+        const chunk = await tx.objectStore('chunks').get(key);
+        if (!chunk) continue;
+        const kept = chunk.records.filter((r) => !ids.has(r.id));
+        gone.push(...chunk.records.filter((r) => ids.has(r.id)));
+        if (kept.length) putChunk(tx, { ...chunk, ids: kept.map((r) => r.id), records: kept });
+        else deleteChunk(tx, key);
+      }
       await bump(tx, {}, countTabs(gone, -1));
+      void tx.objectStore('meta').put({ count: held.count, bytes: Math.max(0, held.bytes) }, HISTORY);
       await tx.done;
-      return removed.size;
+      return gone.length;
     },
+
+    async page(query, offset, limit) {
+      return pageOf(await digests.all(), query, offset, limit, readChunks);
+    },
+
+    async scan(query, visit) {
+      await scanOf(await digests.all(), query, readChunks, visit);
+    },
+
+    async tally() {
+      return tally(await digests.all());
+    },
+
+    forget: () => digests.drop(),
 
     async evict(bound, keep, reason) {
       const tx = await write();
@@ -297,7 +367,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         if (chunk) {
           chunk.records = chunk.records.map((r) => (ids.has(r.id) ? { ...r, status: 'dropped' as const, reason, nextAttemptAt: undefined } : r));
           dropped.push(...chunk.records.filter((r) => ids.has(r.id)));
-          void tx.objectStore('chunks').put(chunk);
+          putChunk(tx, chunk);
         }
         const entry = entries.find((e) => e.key === key)!;
         const kept = itemsOf(entry).filter((item) => !ids.has(item.id));
@@ -344,14 +414,23 @@ async function knownIds(chunks: IDBPObjectStore<ChunkDB, StoreNames<ChunkDB>[], 
 }
 
 /** Rewrites every chunk through `keep`, deleting chunks left empty. */
-async function rewrite(tx: Tx, keep: (records: HistoryRecord[]) => HistoryRecord[]) {
-  const chunks = tx.objectStore('chunks');
-  for (const chunk of await chunks.getAll()) {
+async function rewrite(tx: Tx, keep: (records: HistoryRecord[]) => HistoryRecord[], put: (tx: Tx, chunk: Chunk) => void, remove: (tx: Tx, key: string) => void) {
+  for (const chunk of await tx.objectStore('chunks').getAll()) {
     const records = keep(chunk.records);
     if (records.length === chunk.records.length) continue;
-    if (records.length === 0) void chunks.delete(chunk.key);
-    else void chunks.put({ ...chunk, ids: records.map((r) => r.id), records });
+    if (records.length === 0) remove(tx, chunk.key);
+    else put(tx, { ...chunk, ids: records.map((r) => r.id), records });
   }
+}
+
+async function historyHeld(tx: Tx): Promise<{ count: number; bytes: number }> {
+  return { count: 0, bytes: 0, ...((await tx.objectStore('meta').get(HISTORY)) as { count: number; bytes: number } | undefined) };
+}
+
+/** Keeps history's count and bytes as records arrive (trim and clear write them whole). */
+async function countHistory(tx: Tx, count: number, bytes: number) {
+  const held = await historyHeld(tx);
+  void tx.objectStore('meta').put({ count: held.count + count, bytes: held.bytes + bytes }, HISTORY);
 }
 
 async function bump(tx: Tx, count: Parameters<typeof addCounts>[1], tabs: Record<number, number> = {}, queueBytes = 0) {

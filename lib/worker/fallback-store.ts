@@ -51,12 +51,16 @@ export function withMemoryFallback(primary: WorkerStore, fallback: () => WorkerS
     apply: (change) => call((s) => s.apply(change)),
     stats: () => call((s) => s.stats()),
     recent: (limit) => call((s) => s.recent(limit)),
+    page: (query, offset, limit) => call((s) => s.page(query, offset, limit)),
+    tally: () => call((s) => s.tally()),
+    scan: (query, visit) => call((s) => s.scan(query, visit)),
     clear: (queue) => call((s) => s.clear(queue)),
     countForTab: (tabId) => call((s) => s.countForTab(tabId)),
-    trim: (max) => call((s) => s.trim(max)),
+    trim: (max, maxBytes) => call((s) => s.trim(max, maxBytes)),
     evict: (bound, keep, why) => call((s) => s.evict(bound, keep, why)),
     getMeta: <T>(key: string) => call((s) => s.getMeta<T>(key)),
     setMeta: (key, value) => call((s) => s.setMeta(key, value)),
+    forget: () => active.forget?.(),
     degraded: () => reason,
   };
 }

@@ -1,5 +1,6 @@
 import { EMPTY_STATS, type HistoryRecord } from '../history';
 import { chooseVictims } from './eviction';
+import { digestOf, pageOf, scanOf, tally, trimVictims } from './history-query';
 import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
 
 /** WorkerStore in memory: for unit tests, and the fallback when IndexedDB cannot open. */
@@ -11,6 +12,8 @@ export function memoryWorkerStore(): WorkerStore {
   let stats = { ...EMPTY_STATS };
   const copy = <T>(value: T): T => structuredClone(value);
   const sortedIds = (ids: Iterable<string>) => [...ids].sort();
+  /** All of history as one digest (one "chunk" keyed ''), in id order. */
+  const digest = () => digestOf('', sortedIds(history.keys()).map((id) => history.get(id)!));
 
   return {
     async ingest(records) {
@@ -57,6 +60,18 @@ export function memoryWorkerStore(): WorkerStore {
     async recent(limit) {
       return sortedIds(history.keys()).reverse().slice(0, limit).map((id) => copy(history.get(id)!));
     },
+    async page(query, offset, limit) {
+      const all = sortedIds(history.keys()).map((id) => history.get(id)!);
+      const page = await pageOf([digestOf('', all)], query, offset, limit, async () => new Map([['', all]]));
+      return { ...page, records: page.records.map(copy) };
+    },
+    async scan(query, visit) {
+      const all = sortedIds(history.keys()).map((id) => history.get(id)!);
+      await scanOf([digestOf('', all)], query, async () => new Map([['', all.map(copy)]]), visit);
+    },
+    async tally() {
+      return tally([digest()]);
+    },
     async clear(emptyQueue = false) {
       if (emptyQueue) queue.clear();
       for (const [id, record] of history) if (emptyQueue || isSettled(record)) history.delete(id);
@@ -67,17 +82,11 @@ export function memoryWorkerStore(): WorkerStore {
       for (const record of history.values()) if (record.tabId === tabId) count++;
       return count;
     },
-    async trim(max) {
-      let excess = history.size - max;
-      let removed = 0;
-      for (const id of sortedIds(history.keys())) {
-        if (excess <= 0) break;
-        if (!isSettled(history.get(id)!)) continue;
-        history.delete(id);
-        excess--;
-        removed++;
-      }
-      return removed;
+    async trim(max, maxBytes = Infinity) {
+      const all = digest();
+      const victims = trimVictims([all], { count: all.n, bytes: all.bytes.reduce((a, b) => a + b, 0) }, max, maxBytes).get('') ?? new Set<string>();
+      for (const id of victims) history.delete(id);
+      return victims.size;
     },
     async getMeta<T>(key: string) {
       return copy(meta.get(key)) as T | undefined;

@@ -1,4 +1,4 @@
-import type { DeliveryState, HistoryRecord } from '../history';
+import type { HistoryRecord } from '../history';
 import {
   BRIDGE_PORT, VIEWER_PORT, isViewerMessage,
   type ServerFeedState, type ViewerToWorker, type WorkerToBridge, type WorkerToViewer,
@@ -15,7 +15,8 @@ import { RETRY_STORE_MS, createIntake, type Arrival } from './intake';
 import { createPlanChecks } from './plan-checks';
 import { createServerFeed } from './server-feed';
 import { planInForce } from './plan-storage';
-import { DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
+import { DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_QUEUE_BYTES, type WorkerStore } from './store';
+import { createViewerHub } from './viewer-hub';
 import type { Transport } from '../delivery/transport';
 
 /** The slice of `runtime.Port` the worker uses; `sender` is set by the browser, not the page. */
@@ -59,8 +60,8 @@ export interface ServiceDeps {
 export const STREAM_ID_KEY = 'serverStreamLastId';
 
 export const FLUSH_ALARM = 'trodo-flush';
-export const HISTORY_LIMIT = 10_000;
-const VIEWER_UPDATE_MS = 100;
+/** The history cap's default (settings.historyLimit). */
+export const HISTORY_LIMIT = 100_000;
 
 /**
  * The background worker's logic: accepts events from bridges, stores them durably before
@@ -80,7 +81,7 @@ export function createWorkerService(deps: ServiceDeps) {
   );
   /** Open bridge ports and the page origin each speaks for (from its sender). */
   const bridges = new Map<WorkerPort, { origin: string; tabId: number }>();
-  const viewers = createViewerHub(deps, () => settings, plans, () => feed?.state() ?? { kind: 'off', why: 'this worker reads no event stream' });
+  const viewers = createViewerHub({ store: deps.store, settings: () => settings, plans, setTimer: deps.setTimer, now: deps.now, server: () => feed?.state() ?? { kind: 'off', why: 'this worker reads no event stream' } });
   let ingestedSinceTrim = 0;
 
   const fetchImpl = deps.fetch;
@@ -114,12 +115,12 @@ export function createWorkerService(deps: ServiceDeps) {
     trimNow(fresh.length);
   }
 
-  /** History is trimmed to HISTORY_LIMIT every 500 new records, the tabs' and the server's alike. */
+  /** History is trimmed to the history limit every 500 new records, the tabs' and the server's alike. */
   function trimNow(added: number) {
     ingestedSinceTrim += added;
     if (ingestedSinceTrim < 500) return;
     ingestedSinceTrim = 0;
-    void deps.store.trim(HISTORY_LIMIT);
+    void deps.store.trim(settings.historyLimit, DEFAULT_MAX_HISTORY_BYTES);
   }
 
   const flusher = createFlusher({
@@ -228,6 +229,12 @@ export function createWorkerService(deps: ServiceDeps) {
   async function command(port: WorkerPort, message: ViewerToWorker) {
     await loaded;
     switch (message.type) {
+      case 'view':
+      case 'coverage':
+      case 'unview':
+        await planLoaded;
+        await viewers.command(port, message);
+        break;
       case 'flush':
         await flusher.flush('manual');
         break;
@@ -276,6 +283,7 @@ export function createWorkerService(deps: ServiceDeps) {
   function settingsChanged(next: Settings) {
     const previous = settings;
     settings = next;
+    if (next.historyLimit < previous.historyLimit) void deps.store.trim(next.historyLimit, DEFAULT_MAX_HISTORY_BYTES);
     viewers.settings();
     if (next.apiHost !== previous.apiHost) feed?.restart();
     for (const [port, { origin }] of bridges) {
@@ -333,95 +341,6 @@ function senderOrigin(sender: WorkerPort['sender']): string | null {
   }
 }
 
-/**
- * Keeps open viewers (popup, options) current. Changes are gathered and sent every 100 ms
- * so that a burst of thousands of events is a handful of messages, not thousands.
- */
-function createViewerHub(deps: ServiceDeps, settings: () => Settings, plans: ReturnType<typeof createPlanChecks>, server: () => ServerFeedState) {
-  const ports = new Set<WorkerPort>();
-  const changed = new Map<string, HistoryRecord>();
-  /** Records changed while a snapshot was being made: sent after it, so it cannot overwrite them. */
-  const pending = new Set<Map<string, HistoryRecord>>();
-  let state: DeliveryState = { inFlight: false, failures: 0 };
-  let timer: unknown = null;
-  const current = (): DeliveryState => ({ ...state, degraded: deps.store.degraded?.() });
-
-  function send(port: WorkerPort, message: WorkerToViewer) {
-    try {
-      port.postMessage(message);
-    } catch {
-      ports.delete(port);
-    }
-  }
-
-  function schedule() {
-    if (timer !== null || ports.size === 0) return;
-    timer = deps.setTimer(() => void publish(), VIEWER_UPDATE_MS);
-  }
-
-  async function publish() {
-    timer = null;
-    const records = [...changed.values()].map(plans.current);
-    changed.clear();
-    const stats = await deps.store.stats();
-    for (const port of ports) {
-      if (records.length) send(port, { type: 'records', records });
-      send(port, { type: 'status', stats, state: current() });
-    }
-  }
-
-  async function snapshot(port: WorkerPort) {
-    // All of history, which the list virtualises. Trimming keeps it near HISTORY_LIMIT and
-    // never removes a queued event, so every event still waiting to be sent is in view,
-    // even when a flood has pushed thousands of newer ones past it.
-    const since = new Map<string, HistoryRecord>();
-    pending.add(since);
-    try {
-      const [stored, stats] = await Promise.all([deps.store.recent(Infinity), deps.store.stats()]);
-      // Re-checking against a new plan yields now and then: the worker goes on meanwhile.
-      const records = await plans.currentAll(stored);
-      send(port, { type: 'snapshot', records, stats, state: current(), settings: settings(), plan: plans.loaded(), server: server() });
-      if (since.size) send(port, { type: 'records', records: [...since.values()].map(plans.current) });
-    } finally {
-      pending.delete(since);
-    }
-  }
-
-  return {
-    add(port: WorkerPort) {
-      ports.add(port);
-      port.onDisconnect.addListener(() => ports.delete(port));
-      void snapshot(port);
-    },
-    records(records: HistoryRecord[]) {
-      if (ports.size === 0) return;
-      for (const record of records) {
-        changed.set(record.id, record);
-        for (const since of pending) since.set(record.id, record);
-      }
-      schedule();
-    },
-    plan() {
-      for (const port of ports) send(port, { type: 'plan', plan: plans.loaded() });
-    },
-    state(next: DeliveryState) {
-      state = next;
-      schedule();
-    },
-    settings() {
-      for (const port of ports) send(port, { type: 'settings', settings: settings() });
-    },
-    serverFeed(state: ServerFeedState) {
-      for (const port of ports) send(port, { type: 'server-feed', state });
-    },
-    async resync() {
-      changed.clear();
-      await Promise.all([...ports].map(snapshot));
-    },
-  };
-}
-
-/** What the pages need to know of the settings. */
 /** What a page of `origin` must know: whether to capture at all, and auto-events. */
 function configMessage(settings: Settings, origin: string): WorkerToBridge {
   return { type: 'config', capture: captureOn(settings, origin), autoEvents: settings.autoEvents };

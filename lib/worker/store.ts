@@ -1,4 +1,5 @@
 import type { DeliveryStats, HistoryRecord } from '../history';
+import type { HistoryPage, HistoryQuery, HistoryTally } from './history-query';
 
 /** A change applied in one transaction: records written, ids taken off the queue, totals bumped. */
 export interface StoreChange {
@@ -19,6 +20,12 @@ export interface QueueBound {
 }
 
 export const DEFAULT_MAX_QUEUE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * History's byte bound, next to its record cap (settings.historyLimit): 100 000 events of a
+ * typical 600–1 000 bytes fit; a site that sends large properties hits this first.
+ */
+export const DEFAULT_MAX_HISTORY_BYTES = 128 * 1024 * 1024;
 
 /** The size an event counts for against QueueBound.maxBytes. */
 export const eventBytes = (record: HistoryRecord): number => JSON.stringify(record.event).length;
@@ -45,20 +52,34 @@ export interface WorkerStore {
   /** Newest first. */
   recent(limit: number): Promise<HistoryRecord[]>;
   /**
+   * One window of the history matching `query`, newest first, with the number matching in
+   * all: the viewer pages through history with it, reading only the window's records.
+   */
+  page(query: HistoryQuery, offset: number, limit: number): Promise<HistoryPage>;
+  /** Every record matching `query`, newest first, a slice at a time (a pass over all of history). */
+  scan(query: HistoryQuery, visit: (records: HistoryRecord[]) => void): Promise<void>;
+  /** Counts over all of history (by status, by origin, distinct names), read from the digests. */
+  tally(): Promise<HistoryTally>;
+  /**
    * Forgets delivered and dropped events and resets the totals. Queued events stay, unless
    * `queue` is set: then the queue is emptied too, and those events are never sent.
    */
   clear(queue?: boolean): Promise<void>;
   /** How many events in history came from this tab (the toolbar badge). */
   countForTab(tabId: number): Promise<number>;
-  /** Trims delivered and dropped records, oldest first, down to `max` records in all. */
-  trim(max: number): Promise<number>;
+  /**
+   * Trims delivered and dropped records, oldest first, down to `max` records and `maxBytes`
+   * (eventBytes) in all. Queued records are never trimmed. Returns how many went.
+   */
+  trim(max: number, maxBytes?: number): Promise<number>;
   /**
    * Drops the oldest queued events until the queue is within `bound`, in one transaction:
    * each is recorded as dropped with `reason` and counted. Events in `keep` (the batch in
    * flight, whose outcome the flusher records) are skipped. Returns the dropped records.
    */
   evict(bound: QueueBound, keep: ReadonlySet<string>, reason: string): Promise<HistoryRecord[]>;
+  /** Frees what the store holds in memory for viewers (none is open any more). */
+  forget?(): void;
   /** Why durability is reduced (IndexedDB failed and events are held in memory), if it is. */
   degraded?(): string | undefined;
   getMeta<T>(key: string): Promise<T | undefined>;

@@ -90,7 +90,7 @@ test('the worker stopped while a slow request is in flight: the batch is sent ag
   console.log(`stop in flight: 10/10 delivered, ${sent.extra} extra deliveries (the slow request landed after the stop)`);
 });
 
-test('an update that upgrades the worker database (v2 per-event layout to v3 chunks) with events queued: nothing is lost', async ({ collector, extension }) => {
+test('an update that upgrades the worker database (v2 per-event layout to v4 chunks with digests) with events queued: nothing is lost', async ({ collector, extension }) => {
   // No build of the old version is kept in the tree, so its database is written as it
   // left it (one record per event in `history`, queued ids in `queue`, the layout of DB
   // version 2) while the worker is stopped; the reload then starts this build's worker
@@ -136,9 +136,9 @@ test('an update that upgrades the worker database (v2 per-event layout to v3 chu
   await extension.reload();
   const events = await received(collector, queued.length, (e) => e.event.event_name === 'from_v2', 45_000);
   expect(events.map((e) => e.event.event_id).sort()).toEqual(queued.map((r) => r.id).sort());
-  // The new worker's database is at version 3, and the popup shows the old history.
+  // The new worker's database is at version 4, and the popup shows the old history.
   const popup = await extension.openPopup();
-  expect(await popup.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'trodo-worker')?.version)).toBe(3);
+  expect(await popup.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'trodo-worker')?.version)).toBe(4);
   await popup.getByTestId('search').fill('from_v2');
   await expect(popup.getByTestId('event-row')).toHaveCount(6);
   await expect(popup.locator('[data-testid="event-row"][data-status="sent"]')).toHaveCount(6);

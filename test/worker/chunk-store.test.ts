@@ -100,6 +100,42 @@ describe('chunkWorkerStore', () => {
     expect(await store.getMeta('retry')).toMatchObject({ failures: 2, lastError: 'HTTP 503' });
   });
 
+  it('upgrades a v3 store (chunks without digests): digests and history counts are made from its chunks', async () => {
+    const name = freshName();
+    const list = records(150);
+    const v3 = await openDB(name, 3, {
+      upgrade(db) {
+        db.createObjectStore('chunks', { keyPath: 'key' }).createIndex('ids', 'ids', { multiEntry: true, unique: true });
+        db.createObjectStore('queue', { keyPath: 'key' });
+        db.createObjectStore('meta');
+      },
+    });
+    const sent = list.map((r, i) => (i < 100 ? { ...r, status: 'sent' as const } : r));
+    for (const part of [sent.slice(0, 100), sent.slice(100)]) await v3.put('chunks', { key: part[0]!.id, ids: part.map((r) => r.id), records: part });
+    v3.close();
+
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const page = await store.page({}, 0, 5);
+    expect(page.total).toBe(150);
+    expect(page.records.map((r) => r.id)).toEqual(list.slice(-5).reverse().map((r) => r.id));
+    expect((await store.tally()).byStatus).toMatchObject({ sent: 100, queued: 50 });
+    // The trim finds history over its bound from the counts the upgrade wrote.
+    expect(await store.trim(120)).toBe(30);
+  });
+
+  it('a worker restarted mid-session pages what the previous one wrote, and keeps its cache current', async () => {
+    const name = freshName();
+    const list = records(130);
+    const first = chunkWorkerStore(openWorkerDb(name));
+    await first.ingest(list.slice(0, 100));
+    const second = chunkWorkerStore(openWorkerDb(name));
+    expect((await second.page({}, 0, 1)).records[0]!.id).toBe(list[99]!.id);
+    await second.ingest(list.slice(100));
+    expect((await second.page({ tabId: 1 }, 0, 200)).total).toBe(65);
+    second.forget?.();
+    expect((await second.page({}, 0, 1)).records[0]!.id).toBe(list[129]!.id);
+  });
+
   it('dedupes a batch whose ids are spread over many chunks (looked up one by one)', async () => {
     const store = chunkWorkerStore(openWorkerDb(`spread-${Math.random()}`));
     // Five ingests of 100 interleaved ids: each chunk's id range spans the others'.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryRecord } from '../../lib/history';
 import { planKey } from '../../lib/plan/check';
 import type { LoadedPlan, Plan } from '../../lib/plan/types';
-import { BRIDGE_PORT, VIEWER_PORT, isViewerMessage, type WorkerToViewer } from '../../lib/protocol';
+import { ANY_VIEW, BRIDGE_PORT, VIEWER_PORT, isViewerMessage, type WorkerToViewer } from '../../lib/protocol';
 import { defaultSettings } from '../../lib/settings';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { RECHECK_SLICE, createPlanChecks } from '../../lib/worker/plan-checks';
@@ -54,6 +54,7 @@ function setup(opts: { stored?: unknown; buildPlan?: unknown } = {}) {
   return {
     service,
     store,
+    clock,
     writtenPlans,
     async bridge() {
       const bridge = fakePort(BRIDGE_PORT, { id: EXT_ID, url: 'https://shop.test/', origin: 'https://shop.test', tab: { id: 7 } });
@@ -72,6 +73,8 @@ function setup(opts: { stored?: unknown; buildPlan?: unknown } = {}) {
 
 const stored = (plan: Plan): LoadedPlan => ({ plan, key: planKey(plan), source: 'file', loadedAt: 1 });
 const bad = () => makeEvent({ name: 'checkout_completed', category: 'billing', properties: { amount_cents: -1 } });
+const pages = (sent: WorkerToViewer[]) => sent.filter((m): m is Extract<WorkerToViewer, { type: 'page' }> => m.type === 'page');
+const coverages = (sent: WorkerToViewer[]) => sent.filter((m): m is Extract<WorkerToViewer, { type: 'coverage' }> => m.type === 'coverage');
 const snapshots = (sent: WorkerToViewer[]) => sent.filter((m): m is Extract<WorkerToViewer, { type: 'snapshot' }> => m.type === 'snapshot');
 
 describe('the worker checks events against the plan at ingest', () => {
@@ -122,18 +125,29 @@ describe('the worker checks events against the plan at ingest', () => {
     bridge.deliver({ type: 'events', events: [bad()] });
     await until(async () => (await s.store.recent(1)).length === 1);
     const viewer = await s.viewer();
+    viewer.deliver({ type: 'view', id: 'list', seq: 1, query: { ...ANY_VIEW, violations: true }, offset: 0, limit: 10, live: true });
+    viewer.deliver({ type: 'coverage', id: 'plan', tabId: null });
+    await until(() => pages(viewer.sent).length === 1 && coverages(viewer.sent).length === 1);
+    expect(pages(viewer.sent)[0]!.total).toBe(1);
+    expect(coverages(viewer.sent)[0]!.coverage!.summary).toMatch(/1 with violations/);
     const lenient: Plan = { ...ACME, version: '4', events: { checkout_completed: { properties: { amount_cents: { type: 'integer' } } } } };
     viewer.deliver({ type: 'load-plan', text: JSON.stringify(lenient), source: 'https://plans.test/acme.json' });
-    await until(() => snapshots(viewer.sent).length === 2);
+    await until(() => snapshots(viewer.sent).length === 2 && pages(viewer.sent).length === 2);
     expect(s.writtenPlans).toEqual([expect.objectContaining({ plan: lenient, key: planKey(lenient), source: 'https://plans.test/acme.json' })]);
     expect(viewer.sent.find((m) => m.type === 'plan')).toMatchObject({ plan: { key: planKey(lenient) } });
-    const [, after] = snapshots(viewer.sent);
-    expect(after!.records[0]!.plan).toEqual({ plan: planKey(lenient), planned: true, violations: [] });
+    // Re-checked against the new plan: no longer a violation, in the list and in the coverage.
+    expect(pages(viewer.sent)[1]!.total).toBe(0);
+    // Coverage reads all of history: at most once a second.
+    await s.clock.advance(1000);
+    await until(() => coverages(viewer.sent).length === 2);
+    expect(coverages(viewer.sent)[1]!.coverage!.summary).toBe('1 of 1 planned events seen, 0 with violations');
 
+    viewer.deliver({ type: 'view', id: 'list', seq: 2, query: ANY_VIEW, offset: 0, limit: 10, live: true });
     viewer.deliver({ type: 'unload-plan' });
-    await until(() => snapshots(viewer.sent).length === 3);
+    await until(() => snapshots(viewer.sent).length === 3 && pages(viewer.sent).some((p) => p.seq === 2));
     expect(s.writtenPlans.at(-1)).toBeNull();
-    expect(snapshots(viewer.sent)[2]!.records[0]!.plan).toBeUndefined();
+    await until(() => pages(viewer.sent).at(-1)!.seq === 2 && pages(viewer.sent).length >= 4);
+    expect(pages(viewer.sent).at(-1)!.records[0]!.plan).toBeUndefined();
   });
 });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TrodoEvent } from '../../lib/event';
 import type { HistoryRecord } from '../../lib/history';
-import { BRIDGE_PORT, RATE, VIEWER_PORT, type WorkerToBridge, type WorkerToViewer } from '../../lib/protocol';
+import { ANY_VIEW, BRIDGE_PORT, RATE, VIEWER_PORT, type WorkerToBridge, type WorkerToViewer } from '../../lib/protocol';
 import { defaultSettings, type Settings } from '../../lib/settings';
 import type { HttpRequest, WireEvent } from '../../lib/wire';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
-import { FLUSH_ALARM, HISTORY_LIMIT, createWorkerService, type WorkerPort } from '../../lib/worker/service';
+import { FORGET_AFTER_MS } from '../../lib/worker/viewer-hub';
+import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult } from '../../lib/delivery/transport';
 import { PAGE, T0, deferred, idSource, makeEvent, makeRecord, manualClock, settle, until } from '../helpers';
@@ -439,7 +440,7 @@ describe('createWorkerService: viewers', () => {
     expect(port.sent).toEqual([]);
   });
 
-  it('sends a new viewer a snapshot: recent records newest first, stats, state and settings', async () => {
+  it('sends a new viewer a snapshot: stats, history counts, state and settings, but no records', async () => {
     const s = setup();
     const bridge = await s.bridge();
     const batch = events(3);
@@ -448,26 +449,48 @@ describe('createWorkerService: viewers', () => {
     const viewer = await s.viewer();
     const [snapshot] = viewer.of<Extract<WorkerToViewer, { type: 'snapshot' }>>('snapshot');
     expect(snapshot).toBeDefined();
-    expect(idsOf(snapshot!.records)).toEqual(idsOf(batch).reverse());
+    expect(snapshot).not.toHaveProperty('records');
+    expect(snapshot!.history).toMatchObject({ total: 3, retrying: 0, names: [{ name: 'signup_completed', count: 3 }] });
     expect(snapshot!.stats).toEqual({ captured: 3, queued: 3, sent: 0, dropped: 0 });
     expect(snapshot!.state).toMatchObject({ inFlight: false });
     expect(snapshot!.settings).toMatchObject({ siteId: 'site-1' });
   });
 
-  it('sends viewers record and status updates, gathered every 100 ms', async () => {
+  it('answers a view with its window, newest first, and again (once per 100 ms) as history changes', async () => {
     const s = setup({ settings: { batchSize: 50 } });
     const viewer = await s.viewer();
     const bridge = await s.bridge();
+    const first = events(4);
+    bridge.deliver({ type: 'events', events: first });
+    await settle();
+    viewer.deliver({ type: 'view', id: 'list', seq: 1, query: ANY_VIEW, offset: 1, limit: 2, live: true });
+    await settle();
+    const pages = () => viewer.of<Extract<WorkerToViewer, { type: 'page' }>>('page');
+    expect(pages()).toHaveLength(1);
+    expect(pages()[0]).toMatchObject({ id: 'list', seq: 1, total: 4, offset: 1 });
+    expect(idsOf(pages()[0]!.records)).toEqual(idsOf(first).reverse().slice(1, 3));
+
     bridge.deliver({ type: 'events', events: events(2) });
     bridge.deliver({ type: 'events', events: events(3) });
     await settle();
-    expect(viewer.of('records')).toEqual([]);
+    expect(pages()).toHaveLength(1);
     await s.clock.advance(100);
-    const updates = viewer.of<Extract<WorkerToViewer, { type: 'records' }>>('records');
-    expect(updates).toHaveLength(1);
-    expect(updates[0]!.records).toHaveLength(5);
+    await settle();
+    expect(pages()).toHaveLength(2);
+    expect(pages()[1]).toMatchObject({ seq: 1, total: 9 });
+    // A one-off view (an export's slice) is answered once, and not kept.
+    viewer.deliver({ type: 'view', id: 'read-1', seq: 0, query: { ...ANY_VIEW, name: 'nothing_like_it' }, offset: 0, limit: 10, live: false });
+    viewer.deliver({ type: 'unview', id: 'list' });
+    await settle();
+    expect(pages()[2]).toMatchObject({ id: 'read-1', total: 0, records: [] });
+    bridge.deliver({ type: 'events', events: events(1) });
+    await settle();
+    await s.clock.advance(100);
+    await settle();
+    expect(pages()).toHaveLength(3);
     const statuses = viewer.of<Extract<WorkerToViewer, { type: 'status' }>>('status');
-    expect(statuses.at(-1)!.stats).toMatchObject({ captured: 5, queued: 5 });
+    expect(statuses.at(-1)!.stats).toMatchObject({ captured: 10, queued: 10 });
+    expect(statuses.at(-1)!.history).toMatchObject({ total: 10 });
   });
 
   it('rejects settings with a bad URL and keeps the old ones', async () => {
@@ -495,10 +518,12 @@ describe('createWorkerService: viewers', () => {
     }
   });
 
-  it('stops messaging a viewer once it disconnects: no settings, records or status are tried on it', async () => {
+  it('stops messaging a viewer once it disconnects: no settings, pages or status are tried on it', async () => {
     const s = setup();
     const gone = await s.viewer();
     const open = await s.viewer();
+    for (const viewer of [gone, open]) viewer.deliver({ type: 'view', id: 'list', seq: 1, query: ANY_VIEW, offset: 0, limit: 10, live: true });
+    await settle();
     const before = gone.attempts;
     gone.drop();
     open.deliver({ type: 'save-settings', change: { batchSize: 10 } });
@@ -508,9 +533,27 @@ describe('createWorkerService: viewers', () => {
     await s.clock.advance(100);
     // The open viewer got each kind of update, so each was due to the dropped one too.
     expect(open.of('settings')).toHaveLength(1);
-    expect(open.of('records')).toHaveLength(1);
+    expect(open.of('page')).toHaveLength(2);
     expect(open.of('status').length).toBeGreaterThan(0);
     expect(gone.attempts).toBe(before);
+  });
+
+  it('frees what the store holds for viewers a minute after the last one has gone, unless another opens', async () => {
+    let forgotten = 0;
+    const s = setup({ store: { ...memoryWorkerStore(), forget: () => void forgotten++ } });
+    const a = await s.viewer();
+    const b = await s.viewer();
+    a.drop();
+    await s.clock.advance(FORGET_AFTER_MS);
+    expect(forgotten).toBe(0);
+    b.drop();
+    await s.clock.advance(FORGET_AFTER_MS / 2);
+    const c = await s.viewer();
+    c.drop();
+    await s.clock.advance(FORGET_AFTER_MS / 2);
+    expect(forgotten).toBe(0);
+    await s.clock.advance(FORGET_AFTER_MS / 2);
+    expect(forgotten).toBe(1);
   });
 
   it('site-sending enables a held site with one command: its events go out, and switching it off holds new ones', async () => {
@@ -562,7 +605,7 @@ describe('createWorkerService: viewers', () => {
     expect(await s.store.stats()).toMatchObject({ queued: 0, sent: 1 });
   });
 
-  it('clear command forgets settled events, keeps queued ones and resends the snapshot', async () => {
+  it('clear command forgets settled events, keeps queued ones, resends the snapshot and the views', async () => {
     const s = setup({ settings: { batchSize: 2 } });
     const bridge = await s.bridge();
     bridge.deliver({ type: 'events', events: events(2) });
@@ -571,11 +614,13 @@ describe('createWorkerService: viewers', () => {
     bridge.deliver({ type: 'events', events: remaining });
     await settle();
     const viewer = await s.viewer();
+    viewer.deliver({ type: 'view', id: 'list', seq: 1, query: ANY_VIEW, offset: 0, limit: 10, live: true });
+    await settle();
     viewer.deliver({ type: 'clear' });
     await settle();
     const snapshots = viewer.of<Extract<WorkerToViewer, { type: 'snapshot' }>>('snapshot');
     expect(snapshots).toHaveLength(2);
-    expect(idsOf(snapshots[1]!.records)).toEqual(idsOf(remaining));
+    expect(idsOf(viewer.of<Extract<WorkerToViewer, { type: 'page' }>>('page').at(-1)!.records)).toEqual(idsOf(remaining));
     expect(snapshots[1]!.stats).toEqual({ captured: 0, queued: 1, sent: 0, dropped: 0 });
     expect(s.badges.at(-1)).toEqual([7, 1]);
   });
@@ -662,12 +707,13 @@ describe('createWorkerService: worker lifecycle', () => {
 });
 
 describe('createWorkerService: history trim, as the worker runs it', () => {
-  it('10 500 events stored over the IndexedDB store: history is trimmed to 10 000 and every queued event is kept', async () => {
+  it('10 500 events stored over the IndexedDB store: history is trimmed to its limit (10 000 here) and every queued event is kept', async () => {
+    const HISTORY_LIMIT = 10_000;
     let up = true;
     const store = chunkWorkerStore(openWorkerDb(`trodo-trim-test-${Date.now()}`));
     const s = setup({
       store,
-      settings: { batchSize: 500, maxQueueEvents: 100_000 },
+      settings: { batchSize: 500, maxQueueEvents: 100_000, historyLimit: HISTORY_LIMIT },
       reply: () => ({ kind: 'response', status: up ? 200 : 503, retryAfter: null, body: { success: true } }),
     });
     const bridge = await s.bridge();

@@ -17,6 +17,7 @@ const settings: Settings = {
   maxBackoffMs: 30_000,
   requestTimeoutMs: 5_000,
   maxQueueEvents: 500,
+  historyLimit: 5_000,
 };
 
 describe('settingsStorage over storage.local', () => {

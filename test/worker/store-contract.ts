@@ -235,6 +235,121 @@ export function describeStoreContract(name: string, makeStore: () => WorkerStore
       expect(await store.recent(10)).toHaveLength(3);
     });
 
+    describe('paging through history (the viewer)', () => {
+      /** 250 records over two tabs and sites, three names, some settled: more than two chunks. */
+      async function filled() {
+        const store = makeStore();
+        const nextId = idSource();
+        const list = Array.from({ length: 250 }, (_, i) =>
+          makeRecord(makeEvent({ name: ['signup_completed', 'page_view', 'checkout_started'][i % 3]!, kind: i % 3 === 1 ? 'auto' : 'custom', category: i % 3 === 1 ? 'navigation' : 'custom', properties: { n: i } }, nextId), {
+            tabId: i % 2,
+            origin: i % 5 === 0 ? 'https://b.test' : 'https://a.test',
+          }),
+        );
+        await store.ingest(list.slice(0, 120));
+        await store.ingest(list.slice(120));
+        const sent = list.filter((_, i) => i % 4 === 0);
+        await store.apply({ put: sent.map((r) => ({ ...r, status: 'sent' as const })), dequeue: ids(sent), count: { sent: sent.length } });
+        return { store, list, newest: [...list].reverse() };
+      }
+
+      it('pages newest first, with the total, reading any window', async () => {
+        const { store, newest } = await filled();
+        const first = await store.page({}, 0, 30);
+        expect(first.total).toBe(250);
+        expect(ids(first.records)).toEqual(ids(newest.slice(0, 30)));
+        const last = await store.page({}, 240, 30);
+        expect(ids(last.records)).toEqual(ids(newest.slice(240)));
+        expect(last.records[9]!.status).toBe('sent');
+        expect((await store.page({}, 300, 30)).records).toEqual([]);
+        expect((await store.page({}, 0, 0)).records).toEqual([]);
+      });
+
+      it('filters on tab, site, name, kind, category and status together', async () => {
+        const { store, newest } = await filled();
+        const query = { tabId: 0, origin: 'https://a.test', name: 'signup_completed', kind: 'custom' as const, category: 'custom', statuses: ['queued' as const] };
+        const want = newest.filter((r) => {
+          const i = r.event.properties.n as number;
+          return i % 2 === 0 && i % 5 !== 0 && i % 3 === 0 && i % 4 !== 0;
+        });
+        const page = await store.page(query, 0, 1000);
+        expect(page.total).toBe(want.length);
+        expect(ids(page.records)).toEqual(ids(want));
+        expect((await store.page({ statuses: ['sent'] }, 0, 1000)).total).toBe(63);
+        expect((await store.page({ acceptOrigin: (o) => o === 'https://b.test' }, 0, 1000)).total).toBe(50);
+        expect((await store.page({ name: 'no_such_event' }, 0, 10))).toEqual({ total: 0, offset: 0, records: [] });
+      });
+
+      it('pages one name, and one tab, anywhere in history (counted per chunk, walked where the window is)', async () => {
+        const { store, newest } = await filled();
+        for (const [query, keep] of [
+          [{ name: 'page_view' }, (r: HistoryRecord) => r.event.name === 'page_view'],
+          [{ tabId: 1 }, (r: HistoryRecord) => r.tabId === 1],
+          [{}, () => true],
+        ] as const) {
+          const want = newest.filter(keep);
+          for (const offset of [0, 25, 60, want.length - 3]) {
+            const page = await store.page(query, offset, 10);
+            expect(page.total).toBe(want.length);
+            expect(ids(page.records)).toEqual(ids(want.slice(offset, offset + 10)));
+          }
+        }
+      });
+
+      it('applies a read-the-record test after the indexed fields, and pages its matches', async () => {
+        const { store, newest } = await filled();
+        const match = (r: HistoryRecord) => (r.event.properties.n as number) % 10 === 7;
+        const page = await store.page({ tabId: 1, match }, 5, 10);
+        const want = newest.filter((r) => r.tabId === 1 && match(r));
+        expect(page.total).toBe(want.length);
+        expect(ids(page.records)).toEqual(ids(want.slice(5, 15)));
+      });
+
+      it('tallies history by status, origin and name without paging it', async () => {
+        const { store } = await filled();
+        const t = await store.tally();
+        expect(t.total).toBe(250);
+        expect(t.byStatus).toEqual({ queued: 187, retrying: 0, sent: 63, dropped: 0 });
+        expect(t.waitingByOrigin).toEqual({ 'https://a.test': 150, 'https://b.test': 37 });
+        expect(t.origins).toEqual(['https://a.test', 'https://b.test']);
+        expect(t.categories).toEqual(['custom', 'navigation']);
+        expect(t.names).toEqual([{ name: 'signup_completed', count: 84 }, { name: 'checkout_started', count: 83 }, { name: 'page_view', count: 83 }]);
+        expect(t.bytes).toBeGreaterThan(250 * 100);
+      });
+
+      it('pages and tallies follow every change: delivery, eviction, trim and clear', async () => {
+        const { store, list, newest } = await filled();
+        await store.apply({ put: [{ ...list[249]!, status: 'retrying' }], dequeue: [] });
+        expect((await store.page({}, 0, 1)).records[0]!.status).toBe('retrying');
+        expect((await store.tally()).byStatus.retrying).toBe(1);
+        await store.evict({ maxEvents: 180, maxBytes: Infinity }, new Set(), 'queue full');
+        expect((await store.tally()).byStatus).toMatchObject({ queued: 179, dropped: 7 });
+        expect(await store.trim(200)).toBe(50);
+        expect((await store.page({}, 0, 1000)).total).toBe(200);
+        expect(ids((await store.page({}, 0, 3)).records)).toEqual(ids(newest.slice(0, 3)));
+        await store.clear();
+        const kept = await store.page({}, 0, 1000);
+        expect(kept.records.every((r) => r.status === 'queued' || r.status === 'retrying')).toBe(true);
+        expect((await store.tally()).total).toBe(kept.total);
+        await store.clear(true);
+        expect(await store.tally()).toMatchObject({ total: 0, bytes: 0 });
+        expect((await store.page({}, 0, 10)).total).toBe(0);
+      });
+
+      it('trim keeps history within its byte bound too, oldest settled first', async () => {
+        const { store, newest } = await filled();
+        const bytes = (await store.tally()).bytes;
+        const removed = await store.trim(Infinity, bytes - 1);
+        expect(removed).toBe(1);
+        const oldestSent = newest.at(-1)!;
+        expect(ids((await store.page({}, 0, 1000)).records)).not.toContain(oldestSent.id);
+        expect((await store.tally()).bytes).toBeLessThan(bytes);
+        // Queued records are never trimmed, however small the bound.
+        await store.trim(0, 0);
+        expect((await store.tally()).total).toBe(187);
+      });
+    });
+
     it('meta: unknown keys are undefined; values round-trip, overwrite and are copied', async () => {
       const store = makeStore();
       expect(await store.getMeta('retry')).toBeUndefined();

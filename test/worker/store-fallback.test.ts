@@ -7,7 +7,7 @@ import { records } from './delivery-helpers';
 /** A store whose every call fails, as IndexedDB does over quota or when it cannot open. */
 function failingStore(error: unknown): WorkerStore {
   const fail = () => Promise.reject(error);
-  return { ingest: fail, head: fail, apply: fail, stats: fail, recent: fail, clear: fail, countForTab: fail, trim: fail, evict: fail, getMeta: fail, setMeta: fail };
+  return { ingest: fail, head: fail, apply: fail, stats: fail, recent: fail, page: fail, scan: fail, tally: fail, clear: fail, countForTab: fail, trim: fail, evict: fail, getMeta: fail, setMeta: fail };
 }
 
 describe('IndexedDB failure falls back to memory', () => {
