@@ -129,6 +129,8 @@ test('queue bound: with the server down, tracking 50 past the bound drops exactl
   expect(new Set([...droppedIds, ...delivered.map((e) => e.event.event_id)])).toEqual(allIds);
   await expect(popup.getByTestId('count-dropped')).toContainText('50');
   const deliveredSeqs = events.map((e) => e.event.custom_properties.seq as number).sort((a, b) => a - b);
+  // The 50 oldest, by what was tracked first: not any 50 the popup happens to call dropped.
+  expect(delivered.map((e) => e.event.custom_properties.seq as number).sort((a, b) => a - b)).toEqual(Array.from({ length: bound }, (_, i) => 50 + i));
   console.log(`queue bound ${bound}: 150 tracked, 50 dropped (queue full), ${delivered.length} delivered; delivered seqs ${deliveredSeqs[0]}…${deliveredSeqs.at(-1)}`);
 });
 
