@@ -56,7 +56,7 @@ export interface TrodoApi extends Groups {
   setTrackingConsent(consent: boolean): void;
   getTrackingConsent(): boolean;
   getSessionData(): SessionData;
-  /** For the page's calls to its own backend, so that server events join this session (lib/propagation.ts); `{}` before the state has loaded. */
+  /** For the page's calls to its own backend, so that server events join this session (lib/propagation.ts); `{}` before the state has loaded (after `await ready()` it has). */
   getPropagationHeaders(): Record<string, string>;
 }
 
@@ -269,7 +269,12 @@ export function createApi(deps: ApiDeps) {
         duration, pagesViewed: 1, isBounce: duration < 30,
       };
     },
-    getPropagationHeaders: () => (state ? propagationHeaders(state.sessionId, state.distinctId) : {}),
+    getPropagationHeaders() {
+      // Before the state has loaded: {} now, and the tracker starts loading it (it waits for
+      // the page's load event otherwise), so `await Trodo.ready()` gets the headers soonest.
+      if (!state) deps.defer(() => {});
+      return state ? propagationHeaders(state.sessionId, state.distinctId) : {};
+    },
   });
 
   return {

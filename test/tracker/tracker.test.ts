@@ -128,6 +128,16 @@ describe('createTracker', () => {
     expect(h.hellos).toHaveLength(1);
   });
 
+  it('reads its state at once when the page asks for propagation headers before the load, so they are there after ready()', async () => {
+    const store = memoryOutboxStore();
+    const reads = vi.spyOn(store, 'load');
+    const h = harness({ store, afterLoad: () => {} });
+    expect(h.api.getPropagationHeaders()).toEqual({});
+    expect(reads).toHaveBeenCalledTimes(1);
+    await h.api.ready();
+    expect(Object.keys(h.api.getPropagationHeaders())).toEqual(['X-Trodo-Session-Id', 'X-Trodo-Distinct-Id']);
+  });
+
   it('sends everything unacknowledged again on each ready (the bridge keeps nothing), in tracked order', async () => {
     const h = harness();
     await h.api.ready();
