@@ -3,7 +3,7 @@ import { describeStatus, formatTime, viewStatus } from './model';
 
 /**
  * Who the current tab's events are about, the identity and profile calls it made, and the
- * server events joined to it (filters.ts, tabScope). `records` are the tab's, server ones included.
+ * server events joined to it (lib/worker/history-query.ts, `scoped`). `records` are the tab's, server ones included.
  */
 export function IdentityPanel({ records: all, now, heldOf }: { records: HistoryRecord[]; now: number; heldOf: (r: HistoryRecord) => string | undefined }) {
   const records = all.filter((r) => r.source !== 'server');
