@@ -1,7 +1,16 @@
 /**
+ * Ids that can be put before an id already given (`idBefore(id, k)`, k < ID_ROOM): the
+ * counter's low 3 bits are a slot, the generator's own ids take the last one. An event keeps
+ * the id it was born with while what it causes when it is stamped later (the end, record
+ * and start of a session) still sorts before it, without renumbering anything.
+ */
+export const ID_ROOM = 7;
+
+/**
  * UUID v7 ids: 48 bits of milliseconds, then a 12-bit counter that keeps ids from one
- * generator strictly increasing within a millisecond, then 62 random bits. Sorting ids
- * sorts events by creation, which is why the worker's queue can be keyed by them.
+ * generator strictly increasing within a millisecond (512 ids a millisecond, each with
+ * room for ID_ROOM ids before it), then 62 random bits. Sorting ids sorts events by
+ * creation, which is why the worker's queue can be keyed by them.
  */
 export function createIdGenerator(
   now: () => number = Date.now,
@@ -17,7 +26,7 @@ export function createIdGenerator(
     let ms = now();
     if (ms <= lastMs) {
       ms = lastMs;
-      counter++;
+      counter += ID_ROOM + 1;
       if (counter > 0xfff) {
         ms++;
         counter = 0;
@@ -32,10 +41,21 @@ export function createIdGenerator(
     }
     const r = pool.subarray(poolPos, (poolPos += 8));
     const time = ms.toString(16).padStart(12, '0');
-    const randA = (0x7000 | counter).toString(16);
+    const randA = (0x7000 | counter | ID_ROOM).toString(16);
     const variant = (0x8000 | ((r[0]! & 0x3f) << 8) | r[1]!).toString(16);
     return `${time.slice(0, 8)}-${time.slice(8)}-${randA}-${variant}-${hex(r, 2, 8)}`;
   };
+}
+
+/**
+ * The id in slot `k` (0 ≤ k < ID_ROOM) before `id`, one of this generator's: after every id
+ * given before `id`, before `id` itself, and as unique (same random bits, another slot).
+ *
+ * @example idBefore('0192f5a0-0000-700f-8000-000000000000', 0) // → '0192f5a0-0000-7008-8000-000000000000'
+ */
+export function idBefore(id: string, k: number): string {
+  const slot = (parseInt(id.slice(15, 18), 16) & ~ID_ROOM) | k;
+  return `${id.slice(0, 15)}${slot.toString(16).padStart(3, '0')}${id.slice(18)}`;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIdGenerator, isUuid, randomUuid } from '../lib/ids';
+import { ID_ROOM, createIdGenerator, idBefore, isUuid, randomUuid } from '../lib/ids';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -29,8 +29,8 @@ describe('createIdGenerator (UUID v7)', () => {
       const id = createIdGenerator(() => 0, (b) => b.fill(byte))();
       expect(id).toMatch(UUID_V7);
     }
-    expect(createIdGenerator(() => 0, (b) => b.fill(0xff))()).toBe('00000000-0000-7000-bfff-ffffffffffff');
-    expect(createIdGenerator(() => 0, (b) => b.fill(0))()).toBe('00000000-0000-7000-8000-000000000000');
+    expect(createIdGenerator(() => 0, (b) => b.fill(0xff))()).toBe('00000000-0000-7007-bfff-ffffffffffff');
+    expect(createIdGenerator(() => 0, (b) => b.fill(0))()).toBe('00000000-0000-7007-8000-000000000000');
   });
 
   it('puts the clock milliseconds in the first 48 bits', () => {
@@ -44,7 +44,8 @@ describe('createIdGenerator (UUID v7)', () => {
     const next = createIdGenerator(() => 1_700_000_000_000, (b) => b.fill(0xff));
     const ids = Array.from({ length: 100 }, next);
     expect(isStrictlyIncreasing(ids)).toBe(true);
-    expect(ids.map(counterOf)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // Steps of 8: each id leaves room for ID_ROOM ids before it (idBefore).
+    expect(ids.map(counterOf)).toEqual(Array.from({ length: 100 }, (_, i) => i * 8 + ID_ROOM));
     expect(new Set(ids.map(msOf))).toEqual(new Set([1_700_000_000_000]));
   });
 
@@ -53,12 +54,12 @@ describe('createIdGenerator (UUID v7)', () => {
     // Random bytes descending so that random order cannot hide a counter bug.
     let fill = 0xff;
     const next = createIdGenerator(() => ms, (b) => b.fill(fill--));
-    const ids = Array.from({ length: 4096 * 2 + 10 }, next);
+    const ids = Array.from({ length: 512 * 2 + 10 }, next);
     expect(isStrictlyIncreasing(ids)).toBe(true);
-    expect(msOf(ids[4095]!)).toBe(ms);
-    expect(counterOf(ids[4095]!)).toBe(0xfff);
-    expect(msOf(ids[4096]!)).toBe(ms + 1);
-    expect(counterOf(ids[4096]!)).toBe(0);
+    expect(msOf(ids[511]!)).toBe(ms);
+    expect(counterOf(ids[511]!)).toBe(0xfff);
+    expect(msOf(ids[512]!)).toBe(ms + 1);
+    expect(counterOf(ids[512]!)).toBe(ID_ROOM);
     expect(msOf(ids.at(-1)!)).toBe(ms + 2);
   });
 
@@ -78,7 +79,7 @@ describe('createIdGenerator (UUID v7)', () => {
     next();
     next();
     ms = 11;
-    expect(counterOf(next())).toBe(0);
+    expect(counterOf(next())).toBe(ID_ROOM);
   });
 
   it('draws random bytes from a pool, not once per id', () => {
@@ -106,6 +107,24 @@ describe('createIdGenerator (UUID v7)', () => {
     const b = createIdGenerator(() => 42);
     const ids = new Set([...Array.from({ length: 1000 }, a), ...Array.from({ length: 1000 }, b)]);
     expect(ids.size).toBe(2000);
+  });
+});
+
+describe('idBefore', () => {
+  it('puts up to ID_ROOM distinct ids between an id and the one given before it, in slot order', () => {
+    const next = createIdGenerator(() => 1_700_000_000_000);
+    const previous = next();
+    const id = next();
+    const before = Array.from({ length: ID_ROOM }, (_, k) => idBefore(id, k));
+    expect(isStrictlyIncreasing([previous, ...before, id])).toBe(true);
+    for (const b of before) expect(b).toMatch(UUID_V7);
+  });
+
+  it('stays between the two when the counter has just overflowed into the next millisecond', () => {
+    const next = createIdGenerator(() => 5);
+    const ids = Array.from({ length: 513 }, next);
+    const [previous, id] = [ids[511]!, ids[512]!];
+    expect(isStrictlyIncreasing([previous, idBefore(id, 0), idBefore(id, ID_ROOM - 1), id])).toBe(true);
   });
 });
 
