@@ -1,6 +1,5 @@
 import { isPlainObject, type Json } from '../json';
-import type { Call, Fail, Result } from './api';
-import { isKey } from './people';
+import { isKey, type CallKit, type Result } from './calls';
 
 /** What `get_group(key, id)` returns: profile operations on that group. */
 export interface GroupRef {
@@ -28,7 +27,7 @@ type ProfileOp = 'set' | 'set_once' | 'union' | 'remove' | 'unset' | 'increment'
  * in the tracker's state (applied when the call is taken, in call order) and added to every
  * later event's properties, as the official SDK does.
  */
-export function createGroups(call: Call, fail: Fail, clean: (value: unknown) => Json, guard: <T extends object>(o: T) => T): Groups {
+export function createGroups({ call, fail, clean, guard }: CallKit): Groups {
   const bad = () => fail('groupKey and groupId must be non-empty strings');
   return {
     set_group: (groupKey, groupId) =>

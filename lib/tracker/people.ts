@@ -1,6 +1,6 @@
 import { NativePromise } from './natives';
-import { isPlainObject, type Json, type JsonObject } from '../json';
-import type { Call, Fail, Result } from './api';
+import { isPlainObject, type JsonObject } from '../json';
+import { isKey, type Apply, type CallKit, type Result } from './calls';
 
 /** The methods of `Trodo.people`; each resolves once the call is durably queued. */
 export interface People {
@@ -18,14 +18,12 @@ export interface People {
   deleteUser(): Promise<Result>;
 }
 
-export const isKey = (value: unknown): value is string => typeof value === 'string' && value !== '';
-
 /**
  * `Trodo.people`: user-profile operations, queued as calls to /api/sdk/people/{op} with the
  * official SDK's body shapes. `clean` makes values JSON-safe the way track() does.
  * `forget` runs after deleteUser is queued: the device starts over as a new anonymous user.
  */
-export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => Json, forget: Parameters<Call>[2]): People {
+export function createPeople({ call, fail, clean, guard }: CallKit, forget: Apply): People {
   const props = (op: 'people/set' | 'people/set_once') => (properties: unknown) =>
     isPlainObject(properties) ? call(op, { properties: clean(properties) }) : fail('properties must be an object');
   // The official SDK insists on an array; a single value is accepted here and sent as [value].
@@ -44,7 +42,7 @@ export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => 
     return call('people/increment', { key, amount });
   }
 
-  return {
+  return guard<People>({
     set: props('people/set'),
     setOnce,
     set_once: setOnce,
@@ -62,5 +60,5 @@ export function createPeople(call: Call, fail: Fail, clean: (value: unknown) => 
         : fail('trackCharge: number needed'),
     clearCharges: () => call('people/clear_charges', {}),
     deleteUser: () => call('people/delete_user', {}, forget),
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InitOptions } from '../../lib/tracker/api';
+import type { InitOptions } from '../../lib/tracker/tracker';
 import { memoryOutboxStore } from '../../lib/tracker/outbox-store';
 import { callBody } from '../../lib/wire-calls';
 import { trackerHarness } from './harness';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_TIMEOUT_MS, isIdentity, newIdentity, type Identity } from '../../lib/tracker/identity';
-import { advanceSession } from '../../lib/tracker/session';
+import { advance } from '../../lib/tracker/session';
 
-/** Activity at `now` through the tracker's session step; true when it started a new session. */
+/** Activity at `now` through the tracker's session step, kept in `identity`; true when it started a new session. */
 function touchSession(identity: Identity, now: number, newId: () => string): boolean {
   const before = identity.sessionId;
-  advanceSession(identity, now, newId);
+  Object.assign(identity, advance(identity, now, newId).state);
   return identity.sessionId !== before;
 }
 

@@ -6,6 +6,7 @@ import { LIMITS } from '../../lib/sanitize';
 import { CAPS, trodoEventProblem, type PageMessage } from '../../lib/protocol';
 import { SESSION_TIMEOUT_MS, type Identity } from '../../lib/tracker/identity';
 import { idbOutboxStore, memoryOutboxStore, type OutboxStore } from '../../lib/tracker/outbox-store';
+import type { Emit } from '../../lib/tracker/auto/catalog';
 import { createTracker, type TrackerDeps } from '../../lib/tracker/tracker';
 import { PAGE, T0, settle, until } from '../helpers';
 
@@ -174,6 +175,50 @@ describe('createTracker', () => {
     expect(ids).toHaveLength(2);
     expect(ids.every((id) => h.eventIds.includes(id))).toBe(true);
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it('sends a page view recorded before the load after its session\'s record and session_start, and before the events tracked after it, by the ids they were born with', async () => {
+    let loaded: (() => void) | undefined;
+    let emit: Emit | undefined;
+    const h = harness({ afterLoad: (task) => void (loaded = task), startAuto: (e) => void (emit = e) });
+    // The first page view, before the load and before the extension said it wants auto-events.
+    emit!('page_view', { page_title: 'Pricing' });
+    const bornAt = h.clock.now;
+    h.clock.now += 40;
+    void h.api.track('clicked_buy');
+    void h.api.identify('user-1');
+    void h.api.track('paid');
+    await h.api.ready();
+    h.tracker.receive(READY);
+    loaded!();
+    await settle();
+    const all = h.messages().flatMap((m) => m.events);
+    // The worker sends in id order: that order is the one the page lived.
+    const byId = [...all].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(byId.map((e) => e.call ?? e.name)).toEqual(['session', 'session_start', 'page_view', 'clicked_buy', 'identify', 'paid']);
+    // Each keeps the id it was born with; the session's items took theirs from the room before the page view's.
+    expect(byId.slice(2).map((e) => e.id)).toEqual(h.eventIds.slice(0, 4));
+    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+    // The session starts when the page view happened, not when the state had loaded.
+    expect(byId[1]!.time).toBe(bornAt);
+    expect(byId[2]!.time).toBe(bornAt);
+    expect(new Set(all.map((e) => e.sessionId)).size).toBe(1);
+  });
+
+  it('puts a reset\'s session_end before the reset call and a timed-out session\'s end before the next session, ids unique', async () => {
+    const h = harness();
+    h.tracker.receive(READY);
+    await h.api.ready();
+    await h.api.track('a');
+    h.clock.now += SESSION_TIMEOUT_MS + 1;
+    void h.api.reset();
+    await h.api.track('b');
+    await settle();
+    const all = h.messages().flatMap((m) => m.events);
+    const sorted = [...all].sort((a, b) => (a.id < b.id ? -1 : 1)).map((e) => e.call ?? e.name);
+    expect(sorted).toEqual(['session', 'session_start', 'a', 'session_end', 'session', 'session', 'session_start', 'session_end', 'session', 'reset', 'session', 'session_start', 'b']);
+    expect(all.map((e) => e.call ?? e.name)).toEqual(sorted);
+    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
   });
 
   it('says on the console when the extension is gone, and keeps the unacknowledged events in the outbox', async () => {
