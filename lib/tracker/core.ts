@@ -67,6 +67,8 @@ export const ACK_WAIT_MS = 5000;
 /** Other tabs hear about mere activity at most this often (they need it to agree on timeouts). */
 const SHARE_ACTIVITY_MS = 60_000;
 const RESOLVED = NativePromise.resolve();
+const CAPTURE_OFF = 'capture is off in the Trodo QA extension';
+const NO_CONSENT = 'tracking consent is withdrawn';
 
 /**
  * The page tracker's one owner of state: identity and session, the events not yet
@@ -81,6 +83,7 @@ const RESOLVED = NativePromise.resolve();
 export function createCore(deps: TrackerDeps) {
   const debug = deps.debug;
   const ignore = deps.onIgnored ?? ((_: IgnoredReason, detail: string) => debug(detail));
+  const skip = (reason: IgnoredReason, what: string, why: string) => ignore(reason, `${what} ignored: ${why}`);
   const outbox = createOutbox(deps.store, deps.schedule, (error) => debug(`outbox write failed; events stay in memory until delivered (${String(error)})`));
   const unacked = new Map<string, TrodoEvent>();
   const waiters = new Map<string, (result: Result) => void>();
@@ -228,7 +231,7 @@ export function createCore(deps: TrackerDeps) {
 
   function take(e: TrodoEvent, at: number) {
     if (stamp(e, at)) queue(e);
-    else ignore('consent', `${e.name} ignored: tracking consent is withdrawn`);
+    else skip('consent', e.name, NO_CONSENT);
   }
 
   function queue(event: TrodoEvent) {
@@ -301,12 +304,12 @@ export function createCore(deps: TrackerDeps) {
   function track(eventName: string, properties?: object, options?: TrackOptions): Promise<void> {
     try {
       if (!capture) {
-        ignore('capture-off', `track("${String(eventName)}") ignored: capture is off in the Trodo QA extension`);
+        skip('capture-off', `track("${String(eventName)}")`, CAPTURE_OFF);
         return RESOLVED;
       }
       const problem = eventNameProblem(eventName);
       if (problem) {
-        ignore('invalid', `track ignored: ${problem}`);
+        skip('invalid', 'track', problem);
         return RESOLVED;
       }
       const at = deps.now();
@@ -334,7 +337,7 @@ export function createCore(deps: TrackerDeps) {
         if (element) event.element = element;
         lastName = name;
         if (!earlyAuto) return admit(event, event.time);
-        if (earlyAuto.length === MAX_EARLY_AUTO) return ignore('early-full', `${name} ignored: ${MAX_EARLY_AUTO} auto-events already wait for the extension's first answer`);
+        if (earlyAuto.length === MAX_EARLY_AUTO) return skip('early-full', name, `${MAX_EARLY_AUTO} auto-events wait for the extension's first answer`);
         earlyAuto[earlyAuto.length] = event;
         unstamped.set(event.id, event.time);
       } catch (error) {
@@ -375,8 +378,8 @@ export function createCore(deps: TrackerDeps) {
       defer(() => {
         unstamped.delete(it.id);
         try {
-          if (!capture) return void resolve({ success: false, error: 'capture is off in the Trodo QA extension' });
-          if (!stamp(it, at, apply)) return void resolve({ success: false, error: 'tracking consent is withdrawn' });
+          if (!capture) return void resolve({ success: false, error: CAPTURE_OFF });
+          if (!stamp(it, at, apply)) return void resolve({ success: false, error: NO_CONSENT });
           waiters.set(it.id, resolve);
           queue(it);
           deps.later?.(() => settle(it.id, { success: true, queued: true }), ACK_WAIT_MS);
@@ -398,7 +401,7 @@ export function createCore(deps: TrackerDeps) {
     switch (message.t) {
       case 'ready':
         bridgeReady = true;
-        if (!message.capture && capture) debug('capture is off in the Trodo QA extension; track() is ignored');
+        if (!message.capture && capture) debug(`${CAPTURE_OFF}; track() is ignored`);
         capture = message.capture;
         autoAllowed = message.autoEvents;
         runAuto(capture && autoAllowed);

@@ -29,26 +29,21 @@ type ProfileOp = 'set' | 'set_once' | 'union' | 'remove' | 'unset' | 'increment'
  */
 export function createGroups({ call, fail, clean, guard }: CallKit): Groups {
   const bad = () => fail('groupKey and groupId must be non-empty strings');
+  /** A membership call: `next` gives the key's ids after it (none: the key goes). */
+  const member =
+    (op: 'set_group' | 'add_group' | 'remove_group', valid: (id: unknown) => boolean, next: (ids: string[], id: string | string[]) => string[]) =>
+    (groupKey: string, groupId: string | string[]) =>
+      isKey(groupKey) && valid(groupId)
+        ? call(`groups/${op}`, { groupKey, groupId }, (_, s) => {
+            const ids = next(s.groups?.[groupKey] ?? [], groupId);
+            if (ids.length) (s.groups ??= {})[groupKey] = ids;
+            else if (s.groups) delete s.groups[groupKey];
+          })
+        : bad();
   return {
-    set_group: (groupKey, groupId) =>
-      isKey(groupKey) && (isKey(groupId) || (Array.isArray(groupId) && groupId.length > 0 && groupId.every(isKey)))
-        ? call('groups/set_group', { groupKey, groupId }, (_, s) => void ((s.groups ??= {})[groupKey] = Array.isArray(groupId) ? [...groupId] : [groupId]))
-        : bad(),
-    add_group: (groupKey, groupId) =>
-      isKey(groupKey) && isKey(groupId)
-        ? call('groups/add_group', { groupKey, groupId }, (_, s) => {
-            const ids = (s.groups ??= {})[groupKey] ?? [];
-            if (!ids.includes(groupId)) s.groups[groupKey] = [...ids, groupId];
-          })
-        : bad(),
-    remove_group: (groupKey, groupId) =>
-      isKey(groupKey) && isKey(groupId)
-        ? call('groups/remove_group', { groupKey, groupId }, (_, s) => {
-            const ids = s.groups?.[groupKey]?.filter((id) => id !== groupId);
-            if (ids?.length) s.groups![groupKey] = ids;
-            else if (ids) delete s.groups![groupKey];
-          })
-        : bad(),
+    set_group: member('set_group', (id) => isKey(id) || (Array.isArray(id) && id.length > 0 && id.every(isKey)), (_, id) => (Array.isArray(id) ? [...id] : [id])),
+    add_group: member('add_group', isKey, (ids, id) => (ids.includes(id as string) ? ids : [...ids, id as string])),
+    remove_group: member('remove_group', isKey, (ids, id) => ids.filter((x) => x !== id)),
     get_group(groupKey, groupId) {
       if (!isKey(groupKey) || !isKey(groupId)) {
         void bad();
