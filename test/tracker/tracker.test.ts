@@ -521,6 +521,28 @@ describe('createTracker', () => {
     expect(h.debug.some((m) => m.includes('capture is off in the Trodo QA extension'))).toBe(true);
   });
 
+  it('reports every input it does not take through onIgnored, with the reason and a readable detail', async () => {
+    const ignored: [string, string][] = [];
+    const h = harness({ onIgnored: (reason, detail) => ignored.push([reason, detail]) });
+    h.tracker.receive(READY);
+    await h.api.ready();
+    void h.api.track('');
+    h.api.setTrackingConsent(false);
+    void h.api.track('after_consent_withdrawn');
+    h.api.setTrackingConsent(true);
+    h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
+    void h.api.track('while_capture_is_off');
+    expect(ignored).toEqual([
+      ['invalid', 'track ignored: event name must not be empty'],
+      ['consent', 'after_consent_withdrawn ignored: tracking consent is withdrawn'],
+      ['capture-off', 'track("while_capture_is_off") ignored: capture is off in the Trodo QA extension'],
+    ]);
+    // The hook replaces the debug lines for what it reports.
+    expect(h.debug.filter((m) => m.includes('ignored:'))).toEqual([]);
+    await settle();
+    expect(h.events()).toEqual([]);
+  });
+
   it('captures again when capture is switched back on', async () => {
     const h = harness();
     h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
