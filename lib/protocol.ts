@@ -6,7 +6,8 @@
  *   viewer       ⇄ background worker       runtime Port "trodo-viewer"
  *
  * Anything that comes from the page is untrusted: it is parsed here with size caps and a
- * full shape check before any other code sees it.
+ * full shape check before any other code sees it. Every message, on every channel, is
+ * told apart by one key, `type`.
  */
 import type { PageData, TrodoEvent } from './event';
 import { categoryProblem, eventNameProblem, isEventTime } from './event';
@@ -20,37 +21,37 @@ import { isCallOp } from './wire-calls';
 
 // ── page ⇄ bridge ─────────────────────────────────────────────────────────────
 
-export type PageMessage =
+export type PageToBridge =
   /** The tracker has started and wants the bridge's `ready`. */
-  | { t: 'hello' }
-  | { t: 'events'; events: TrodoEvent[] }
+  | { type: 'hello' }
+  | { type: 'events'; events: TrodoEvent[] }
   /**
    * The page asked for `Trodo.initialized` (as Trodo's own SDK does before starting) or
    * named its site id (`init({ siteId })`, `Trodo.siteId = …`); `site` is that id, if any.
    */
-  | { t: 'sdk'; site?: string };
+  | { type: 'sdk'; site?: string };
 
-export type BridgeMessage =
+export type BridgeToPage =
   /**
    * The bridge is listening, and the tracker sends everything unacknowledged (again): the
    * answer to `hello`, and how the bridge, which keeps no events, asks for a resend after
    * a new port or a refusal. `capture: false` means the user switched capture off,
    * `autoEvents: false` that the tracker records only what page code tracks.
    */
-  | { t: 'ready'; capture: boolean; autoEvents: boolean }
+  | { type: 'ready'; capture: boolean; autoEvents: boolean }
   /** These events are committed in the worker's queue and may leave the page outbox. */
-  | { t: 'ack'; ids: string[] }
+  | { type: 'ack'; ids: string[] }
   /** Trodo answered identify(identifyId) with this distinct id (a merge, or its own form of the id). */
-  | { t: 'merge'; identifyId: string; distinctId: string }
+  | { type: 'merge'; identifyId: string; distinctId: string }
   /** The extension was reloaded or removed: nothing is relayed any more; events wait in the page outbox. */
-  | { t: 'gone' };
+  | { type: 'gone' };
 
 /**
  * How every events message from the tracker begins. The bridge forwards such a message to
  * the worker as the text it is, unparsed: parsing and checking thousands of events on the
  * page's thread was most of what a burst cost the page, and the worker checks them anyway.
  */
-export const EVENTS_PREFIX = '{"t":"events","events":[';
+export const EVENTS_PREFIX = '{"type":"events","events":[';
 
 /** The tracker's events message, from events already turned into JSON. */
 export function encodeEvents(eventsJson: readonly string[]): string {
@@ -58,7 +59,12 @@ export function encodeEvents(eventsJson: readonly string[]): string {
 }
 
 /** The tracker's greeting, sent once its state has loaded (after the page's load event). */
-export const HELLO = '{"t":"hello"}';
+export const HELLO = '{"type":"hello"}';
+
+/** The tracker's `sdk` note; `stringify` is the one the tracker captured before the page could replace it. */
+export function encodeSdk(site: string | undefined, stringify: (value: unknown) => string = JSON.stringify): string {
+  return stringify({ type: 'sdk', site } satisfies PageToBridge);
+}
 
 export const CAPS = {
   /** Bytes of one page message (its JSON text). */
@@ -90,7 +96,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
  */
 export function parsePageMessage(
   detail: unknown,
-): Parsed<{ t: 'hello' } | { t: 'sdk'; site: string } | { t: 'events'; events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
+): Parsed<{ type: 'hello' } | { type: 'sdk'; site: string } | { type: 'events'; events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
   if (typeof detail !== 'string') return { ok: false, error: 'detail is not a string' };
   if (detail.length > CAPS.messageBytes) return { ok: false, error: `message of ${detail.length} bytes is over ${CAPS.messageBytes}` };
   let message: unknown;
@@ -100,13 +106,13 @@ export function parsePageMessage(
     return { ok: false, error: 'detail is not JSON' };
   }
   if (!isPlainObject(message)) return { ok: false, error: 'message is not an object' };
-  if (message.t === 'hello') return { ok: true, value: { t: 'hello' } };
-  if (message.t === 'sdk') {
+  if (message.type === 'hello') return { ok: true, value: { type: 'hello' } };
+  if (message.type === 'sdk') {
     const site = message.site ?? '';
     if (typeof site !== 'string' || site.length > CAPS.idLength) return { ok: false, error: 'sdk.site is not a short string' };
-    return { ok: true, value: { t: 'sdk', site } };
+    return { ok: true, value: { type: 'sdk', site } };
   }
-  if (message.t !== 'events' || !Array.isArray(message.events)) return { ok: false, error: 'unknown message type' };
+  if (message.type !== 'events' || !Array.isArray(message.events)) return { ok: false, error: 'unknown message type' };
   if (message.events.length > CAPS.eventsPerMessage) {
     return { ok: false, error: `${message.events.length} events in one message; at most ${CAPS.eventsPerMessage}` };
   }
@@ -117,7 +123,7 @@ export function parsePageMessage(
     if (error) rejected.push({ id: isPlainObject(candidate) && isUuid(candidate.id) ? candidate.id : null, error });
     else events.push(candidate as TrodoEvent);
   }
-  return { ok: true, value: { t: 'events', events, rejected } };
+  return { ok: true, value: { type: 'events', events, rejected } };
 }
 
 /**
@@ -177,11 +183,8 @@ function pageDataProblem(page: unknown): string | null {
 
 export const BRIDGE_PORT = 'trodo-bridge';
 
-export type BridgeToWorker =
-  /** A page's events message as the page sent it (it begins with EVENTS_PREFIX); untrusted, parsed by the worker. */
-  | { type: 'page-events'; json: string }
-  /** Events already parsed and checked (tests and tools that speak to the worker directly). */
-  | { type: 'events'; events: TrodoEvent[] };
+/** A page's events message as the page sent it (it begins with EVENTS_PREFIX); untrusted, parsed by the worker. */
+export type BridgeToWorker = { type: 'page-events'; json: string };
 
 export type WorkerToBridge =
   | { type: 'ack'; ids: string[] }
@@ -372,9 +375,8 @@ export function isViewerMessage(value: unknown): value is ViewerToWorker {
   return value.type !== 'save-settings' || isPlainObject(value.change);
 }
 
-export function isBridgeMessage(value: unknown): value is BridgeToWorker {
-  if (!isPlainObject(value)) return false;
-  return value.type === 'page-events' ? typeof value.json === 'string' : value.type === 'events' && Array.isArray(value.events);
+export function isBridgeToWorker(value: unknown): value is BridgeToWorker {
+  return isPlainObject(value) && value.type === 'page-events' && typeof value.json === 'string';
 }
 
 /**
@@ -382,12 +384,8 @@ export function isBridgeMessage(value: unknown): value is BridgeToWorker {
  * page's text is parsed here, in the worker, with the caps and checks of parsePageMessage.
  */
 export function bridgeEvents(message: BridgeToWorker): Parsed<{ events: TrodoEvent[]; rejected: { id: string | null; error: string }[] }> {
-  if (message.type === 'events') {
-    const events = message.events.filter((event) => trodoEventProblem(event) === null);
-    return { ok: true, value: { events, rejected: message.events.length === events.length ? [] : [{ id: null, error: `${message.events.length - events.length} malformed events` }] } };
-  }
   const parsed = parsePageMessage(message.json);
   if (!parsed.ok) return parsed;
-  if (parsed.value.t !== 'events') return { ok: false, error: 'not an events message' };
+  if (parsed.value.type !== 'events') return { ok: false, error: 'not an events message' };
   return { ok: true, value: parsed.value };
 }

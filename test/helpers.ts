@@ -5,6 +5,7 @@
 import type { PageData, TrodoEvent } from '../lib/event';
 import type { HistoryRecord } from '../lib/history';
 import { createIdGenerator } from '../lib/ids';
+import { CAPS, encodeEvents, type BridgeToWorker } from '../lib/protocol';
 
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -27,6 +28,18 @@ export function idSource(start = T0): () => string {
 }
 
 const defaultIds = idSource();
+
+/** Events as the bridge forwards them to the worker: the tracker's message text, unparsed. */
+export function pageEvents(events: readonly unknown[]): BridgeToWorker {
+  return { type: 'page-events', json: encodeEvents(events.map((event) => JSON.stringify(event))) };
+}
+
+/** Many events as the tracker sends them: in messages of at most CAPS.eventsPerMessage. */
+export function pageMessages(events: readonly unknown[]): BridgeToWorker[] {
+  const out: BridgeToWorker[] = [];
+  for (let i = 0; i < events.length; i += CAPS.eventsPerMessage) out.push(pageEvents(events.slice(i, i + CAPS.eventsPerMessage)));
+  return out;
+}
 
 export function makeEvent(overrides: Partial<TrodoEvent> = {}, nextId: () => string = defaultIds): TrodoEvent {
   return {

@@ -30,10 +30,10 @@ describe('the private tracker ⇄ bridge channel', () => {
   for (const order of [['page', 'bridge'], ['bridge', 'page']] as const) {
     it(`connects whichever side starts first (${order.join(' then ')}), each side hearing only the other`, () => {
       const { got, page, bridge } = sides(fakeWindow(), [...order]);
-      page.post('{"t":"hello"}');
-      bridge.post('{"t":"ready"}');
-      expect(got.bridge).toEqual(['{"t":"hello"}']);
-      expect(got.page).toEqual(['{"t":"ready"}']);
+      page.post('{"type":"hello"}');
+      bridge.post('{"type":"ready"}');
+      expect(got.bridge).toEqual(['{"type":"hello"}']);
+      expect(got.page).toEqual(['{"type":"ready"}']);
     });
   }
 
@@ -45,10 +45,10 @@ describe('the private tracker ⇄ bridge channel', () => {
     const forged = new EventTarget();
     const offer = new (win.MouseEvent as unknown as new (t: string, i: object) => Event)('trodo-qa', { relatedTarget: forged, cancelable: true });
     expect(win.dispatchEvent(offer)).toBe(true); // no one cancelled it: no one took the page's node
-    forged.dispatchEvent(new CustomEvent('trodo-qapage', { detail: '{"t":"ready","capture":false}' }));
-    page.post('{"t":"events"}');
+    forged.dispatchEvent(new CustomEvent('trodo-qapage', { detail: '{"type":"ready","capture":false}' }));
+    page.post('{"type":"events"}');
     expect(got.page).toEqual([]);
-    expect(got.bridge).toEqual(['{"t":"events"}']);
+    expect(got.bridge).toEqual(['{"type":"events"}']);
     expect(seenOnWindow).toEqual(['trodo-qa']); // only the page's own forged offer
   });
 
@@ -56,9 +56,9 @@ describe('the private tracker ⇄ bridge channel', () => {
     const win = fakeWindow();
     const got: unknown[] = [];
     const page = openPrivateChannel(win, 'page', () => {});
-    page.post('{"t":"hello"}');
+    page.post('{"type":"hello"}');
     openPrivateChannel(win, 'bridge', (detail) => got.push(detail));
-    page.post('{"t":"hello","n":2}');
-    expect(got).toEqual(['{"t":"hello","n":2}']);
+    page.post('{"type":"hello","n":2}');
+    expect(got).toEqual(['{"type":"hello","n":2}']);
   });
 });

@@ -1,33 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { TrodoEvent } from '../lib/event';
-import { ANY_VIEW, CAPS, isBridgeMessage, isViewerMessage, parsePageMessage, trodoEventProblem } from '../lib/protocol';
+import { ANY_VIEW, CAPS, encodeEvents, isBridgeToWorker, isViewerMessage, parsePageMessage, trodoEventProblem } from '../lib/protocol';
 import { makeEvent } from './helpers';
 
-const eventsMessage = (events: unknown[]) => JSON.stringify({ t: 'events', events });
+const eventsMessage = (events: unknown[]) => JSON.stringify({ type: 'events', events });
 
 function parsedEvents(detail: unknown) {
   const parsed = parsePageMessage(detail);
-  if (!parsed.ok || parsed.value.t !== 'events') throw new Error(`not an events message: ${JSON.stringify(parsed)}`);
+  if (!parsed.ok || parsed.value.type !== 'events') throw new Error(`not an events message: ${JSON.stringify(parsed)}`);
   return parsed.value;
 }
 
 describe('parsePageMessage', () => {
-  it.each([undefined, null, 42, { t: 'hello' }])('refuses a detail that is not a string (%j)', (detail) => {
+  it.each([undefined, null, 42, { type: 'hello' }])('refuses a detail that is not a string (%j)', (detail) => {
     expect(parsePageMessage(detail)).toEqual({ ok: false, error: 'detail is not a string' });
   });
 
   it('refuses a message over the size cap before parsing it', () => {
-    const detail = `{"t":"hello","pad":"${'x'.repeat(CAPS.messageBytes)}"}`;
+    const detail = `{"type":"hello","pad":"${'x'.repeat(CAPS.messageBytes)}"}`;
     const parsed = parsePageMessage(detail);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.error).toMatch(/over 2097152/);
   });
 
   it('accepts a message just under the size cap', () => {
-    const head = '{"t":"hello","pad":"';
+    const head = '{"type":"hello","pad":"';
     const detail = `${head}${'x'.repeat(CAPS.messageBytes - head.length - 2)}"}`;
     expect(detail.length).toBe(CAPS.messageBytes);
-    expect(parsePageMessage(detail)).toEqual({ ok: true, value: { t: 'hello' } });
+    expect(parsePageMessage(detail)).toEqual({ ok: true, value: { type: 'hello' } });
   });
 
   it.each(['{', 'undefined', "{'t':'hello'}", ''])('refuses text that is not JSON (%j)', (detail) => {
@@ -39,10 +39,10 @@ describe('parsePageMessage', () => {
   });
 
   it('reads hello', () => {
-    expect(parsePageMessage('{"t":"hello"}')).toEqual({ ok: true, value: { t: 'hello' } });
+    expect(parsePageMessage('{"type":"hello"}')).toEqual({ ok: true, value: { type: 'hello' } });
   });
 
-  it.each(['{"t":"nope"}', '{"t":"events"}', '{"t":"events","events":{}}', '{"type":"events","events":[]}'])(
+  it.each(['{"type":"nope"}', '{"type":"events"}', '{"type":"events","events":{}}', '{"t":"events","events":[]}'])(
     'refuses unknown or malformed types (%s)',
     (detail) => {
       expect(parsePageMessage(detail)).toEqual({ ok: false, error: 'unknown message type' });
@@ -51,7 +51,7 @@ describe('parsePageMessage', () => {
 
   it('reads valid events', () => {
     const events = [makeEvent(), makeEvent({ kind: 'auto', autoData: { a: 1 }, element: { tag: 'a' }, notes: ['n'] })];
-    expect(parsedEvents(eventsMessage(events))).toEqual({ t: 'events', events, rejected: [] });
+    expect(parsedEvents(eventsMessage(events))).toEqual({ type: 'events', events, rejected: [] });
   });
 
   it('rejects one bad event with its id and reason and keeps the others', () => {
@@ -75,7 +75,7 @@ describe('parsePageMessage', () => {
   });
 
   it('accepts an empty events list', () => {
-    expect(parsedEvents(eventsMessage([]))).toEqual({ t: 'events', events: [], rejected: [] });
+    expect(parsedEvents(eventsMessage([]))).toEqual({ type: 'events', events: [], rejected: [] });
   });
 });
 
@@ -162,7 +162,7 @@ describe('trodoEventProblem', () => {
   });
 });
 
-describe('isViewerMessage / isBridgeMessage', () => {
+describe('isViewerMessage / isBridgeToWorker', () => {
   it('accepts the viewer commands and nothing else', () => {
     expect(isViewerMessage({ type: 'flush' })).toBe(true);
     expect(isViewerMessage({ type: 'clear' })).toBe(true);
@@ -193,11 +193,13 @@ describe('isViewerMessage / isBridgeMessage', () => {
     expect(isViewerMessage({ type: 'unview' })).toBe(false);
   });
 
-  it('accepts bridge events messages with an array of events', () => {
+  it("accepts bridge messages of one shape only: the page's events text, unparsed", () => {
     const events: TrodoEvent[] = [makeEvent()];
-    expect(isBridgeMessage({ type: 'events', events })).toBe(true);
-    expect(isBridgeMessage({ type: 'events', events: {} })).toBe(false);
-    expect(isBridgeMessage({ type: 'ack', ids: [] })).toBe(false);
-    expect(isBridgeMessage(undefined)).toBe(false);
+    expect(isBridgeToWorker({ type: 'page-events', json: encodeEvents(events.map((e) => JSON.stringify(e))) })).toBe(true);
+    expect(isBridgeToWorker({ type: 'page-events', json: events })).toBe(false);
+    // The parsed shape tests once used is not a bridge message.
+    expect(isBridgeToWorker({ type: 'events', events })).toBe(false);
+    expect(isBridgeToWorker({ type: 'ack', ids: [] })).toBe(false);
+    expect(isBridgeToWorker(undefined)).toBe(false);
   });
 });

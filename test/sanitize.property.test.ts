@@ -391,9 +391,9 @@ const eventLike = fc.oneof(
 );
 
 const messageText = fc.oneof(
-  fc.array(eventLike, { maxLength: 4 }).map((events) => JSON.stringify({ t: 'events', events })),
+  fc.array(eventLike, { maxLength: 4 }).map((events) => JSON.stringify({ type: 'events', events })),
   fc.jsonValue().map((value) => JSON.stringify(value)),
-  fc.constantFrom('{"t":"hello"}', '{"t":"events"}', '{"t":"events","events":{}}', 'not json', '', '{"t":"events","events":[null,1,"x",[]]}'),
+  fc.constantFrom('{"type":"hello"}', '{"type":"events"}', '{"type":"events","events":{}}', 'not json', '', '{"type":"events","events":[null,1,"x",[]]}'),
   anyString,
 );
 
@@ -402,7 +402,7 @@ function checkParsed(result: ReturnType<typeof parsePageMessage>, text?: string)
     expect(typeof result.error).toBe('string');
     return;
   }
-  if (result.value.t !== 'events') return;
+  if (result.value.type !== 'events') return;
   for (const event of result.value.events) expect(trodoEventProblem(event)).toBeNull();
   for (const { id, error } of result.value.rejected) {
     expect(typeof error).toBe('string');
@@ -433,7 +433,7 @@ describe('parsePageMessage and trodoEventProblem (properties)', () => {
     fc.assert(
       fc.property(messageText, (text) => {
         const result = parsePageMessage(text);
-        checkParsed(result, result.ok && result.value.t === 'events' ? text : undefined);
+        checkParsed(result, result.ok && result.value.type === 'events' ? text : undefined);
       }),
       RUNS,
     );
@@ -467,11 +467,11 @@ describe('parsePageMessage and trodoEventProblem (properties)', () => {
     }
     // Deeper than JSON.stringify can recurse, though JSON.parse takes it.
     const depth = 200_000;
-    const text = `{"t":"events","events":[${JSON.stringify(makeEvent()).replace('"properties":{"plan":"pro"}', `"properties":{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`)}]}`;
+    const text = `{"type":"events","events":[${JSON.stringify(makeEvent()).replace('"properties":{"plan":"pro"}', `"properties":{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`)}]}`;
     expect(text.length).toBeLessThan(CAPS.messageBytes);
     const result = parsePageMessage(text);
     checkParsed(result);
-    expect(result.ok && result.value.t === 'events' ? result.value.events : []).toEqual([]);
+    expect(result.ok && result.value.type === 'events' ? result.value.events : []).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { CAPS, EVENTS_PREFIX, RATE, parsePageMessage, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
+import { CAPS, EVENTS_PREFIX, RATE, encodeEvents, parsePageMessage, type BridgeToPage, type BridgeToWorker, type WorkerToBridge } from '../protocol';
 import { tokenBucket } from '../rate-limit';
 
 /** The slice of `runtime.Port` the relay uses. */
@@ -19,7 +19,7 @@ export interface RelayDeps {
   setTimer: (task: () => void, ms: number) => unknown;
   clearTimer: (handle: unknown) => void;
   debug: (message: string) => void;
-  /** The page asked for `Trodo.initialized` or named its site id (see PageMessage `sdk`). */
+  /** The page asked for `Trodo.initialized` or named its site id (see PageToBridge `sdk`). */
   onSdk?: (site: string) => void;
 }
 
@@ -48,7 +48,7 @@ export function createRelay(deps: RelayDeps) {
     refused: { messages: 0, events: 0 },
   };
 
-  function toPage(message: BridgeMessage) {
+  function toPage(message: BridgeToPage) {
     deps.toPage(JSON.stringify(message));
   }
 
@@ -83,7 +83,7 @@ export function createRelay(deps: RelayDeps) {
     deps.debug(`extension unavailable; the page's events stay in its outbox (${reason})`);
     if (resend !== null) deps.clearTimer(resend);
     port = null;
-    toPage({ t: 'gone' });
+    toPage({ type: 'gone' });
   }
 
   /** In `ms`, tells the page `ready`: it sends everything unacknowledged again, in its order. */
@@ -95,7 +95,7 @@ export function createRelay(deps: RelayDeps) {
         deps.debug(`rate limit: refused ${limit.refused.messages} messages (${limit.refused.events} events) from this page for now; it sends them again`);
         limit.refused = { messages: 0, events: 0 };
       }
-      if (config) toPage({ t: 'ready', ...config });
+      if (config) toPage({ type: 'ready', ...config });
       // The config it brings is the page's `ready`; a worker that keeps closing the port on
       // this frame is not woken up for ever.
       else if (reconnects <= RECONNECT_DELAYS_MS.length) ensurePort();
@@ -107,16 +107,16 @@ export function createRelay(deps: RelayDeps) {
       case 'config': {
         const changed = config?.capture !== message.capture || config.autoEvents !== message.autoEvents;
         config = { capture: message.capture, autoEvents: message.autoEvents };
-        if (changed) toPage({ t: 'ready', ...config });
+        if (changed) toPage({ type: 'ready', ...config });
         break;
       }
       case 'merge':
-        toPage({ t: 'merge', identifyId: message.identifyId, distinctId: message.distinctId });
+        toPage({ type: 'merge', identifyId: message.identifyId, distinctId: message.distinctId });
         break;
       case 'ack':
         reconnects = 0;
         // The worker answers on this frame's own port: these are this page's events.
-        if (message.ids.length) toPage({ t: 'ack', ids: message.ids });
+        if (message.ids.length) toPage({ type: 'ack', ids: message.ids });
         break;
       case 'refused':
         refuse(0, message.retryMs);
@@ -163,15 +163,15 @@ export function createRelay(deps: RelayDeps) {
         return;
       }
       if (dead) return;
-      if (parsed.value.t === 'sdk') return deps.onSdk?.(parsed.value.site);
-      if (parsed.value.t === 'hello') {
-        if (config) toPage({ t: 'ready', ...config });
+      if (parsed.value.type === 'sdk') return deps.onSdk?.(parsed.value.site);
+      if (parsed.value.type === 'hello') {
+        if (config) toPage({ type: 'ready', ...config });
         else ensurePort();
         return;
       }
       // Events in another shape than the tracker's: checked here, forwarded in the tracker's.
       for (const { id, error } of parsed.value.rejected) deps.debug(`rejected event ${id ?? '(no id)'}: ${error}`);
-      if (parsed.value.events.length) forward(JSON.stringify({ t: 'events', events: parsed.value.events }));
+      if (parsed.value.events.length) forward(encodeEvents(parsed.value.events.map((event) => JSON.stringify(event))));
     },
   };
 }

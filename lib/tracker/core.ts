@@ -2,7 +2,7 @@ import type { PageData, TrodoEvent } from '../event';
 import { eventCategory, eventNameProblem, eventTime, isReservedPropertyName } from '../event';
 import { ID_ROOM, idBefore } from '../ids';
 import type { JsonObject } from '../json';
-import { CAPS, HELLO, encodeEvents, type BridgeMessage } from '../protocol';
+import { CAPS, HELLO, encodeEvents, type BridgeToPage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
 import { identifiedDistinctId } from '../wire-calls';
 import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
@@ -397,8 +397,8 @@ export function createCore(deps: TrackerDeps) {
     resolve?.(result);
   }
 
-  function receive(message: BridgeMessage) {
-    switch (message.t) {
+  function receive(message: BridgeToPage) {
+    switch (message.type) {
       case 'ready':
         bridgeReady = true;
         if (!message.capture && capture) debug(`${CAPTURE_OFF}; track() is ignored`);

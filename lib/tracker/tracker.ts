@@ -1,5 +1,6 @@
 import { isPlainObject } from '../json';
 import { propagationHeaders } from '../propagation';
+import { encodeSdk } from '../protocol';
 import { identifiedDistinctId } from '../wire-calls';
 import type { AutoEventsApi, AutoEventsOptions } from './auto/config';
 import { createCallKit, type Apply, type Result } from './calls';
@@ -70,7 +71,7 @@ export function createTracker(deps: TrackerDeps) {
 
   /** Tells the bridge the page's own SDK looked for us, or the page named its site id (lib/bridge/page-sdk.ts). */
   function seen(site?: string) {
-    deps.post(deps.stringify({ t: 'sdk', site }));
+    deps.post(encodeSdk(site, deps.stringify));
     return true;
   }
 

@@ -1,5 +1,5 @@
 import type { TrodoEvent } from '../event';
-import { RATE, bridgeEvents, isBridgeMessage } from '../protocol';
+import { RATE, bridgeEvents, isBridgeToWorker } from '../protocol';
 import { tokenBucket } from '../rate-limit';
 
 /** Events one bridge message brought, with who sent them (from the port's sender). */
@@ -88,7 +88,7 @@ export function createIntake<Port>(deps: IntakeDeps<Port>) {
       refusing.delete(tabId);
     },
     receive(port: Port, message: unknown, tabId: number, origin: string) {
-      if (!isBridgeMessage(message)) return;
+      if (!isBridgeToWorker(message)) return;
       // The page's text, parsed and checked here rather than on the page's thread.
       const parsed = bridgeEvents(message);
       if (!parsed.ok) return deps.log(`rejected a message from tab ${tabId} (${origin}): ${parsed.error}`);

@@ -70,9 +70,9 @@ describe('createPageSdk', () => {
 
 describe('parsePageMessage sdk', () => {
   it('accepts a short site id or none, and refuses anything else', () => {
-    expect(parsePageMessage('{"t":"sdk"}')).toEqual({ ok: true, value: { t: 'sdk', site: '' } });
-    expect(parsePageMessage('{"t":"sdk","site":"s"}')).toEqual({ ok: true, value: { t: 'sdk', site: 's' } });
-    expect(parsePageMessage('{"t":"sdk","site":5}').ok).toBe(false);
-    expect(parsePageMessage(JSON.stringify({ t: 'sdk', site: 'x'.repeat(300) })).ok).toBe(false);
+    expect(parsePageMessage('{"type":"sdk"}')).toEqual({ ok: true, value: { type: 'sdk', site: '' } });
+    expect(parsePageMessage('{"type":"sdk","site":"s"}')).toEqual({ ok: true, value: { type: 'sdk', site: 's' } });
+    expect(parsePageMessage('{"type":"sdk","site":5}').ok).toBe(false);
+    expect(parsePageMessage(JSON.stringify({ type: 'sdk', site: 'x'.repeat(300) })).ok).toBe(false);
   });
 });

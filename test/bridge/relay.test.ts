@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRelay, type PortLike } from '../../lib/bridge/relay';
 import type { TrodoEvent } from '../../lib/event';
-import { EVENTS_PREFIX, RATE, type BridgeMessage, type BridgeToWorker, type WorkerToBridge } from '../../lib/protocol';
+import { EVENTS_PREFIX, RATE, type BridgeToPage, type BridgeToWorker, type WorkerToBridge } from '../../lib/protocol';
 import { makeEvent, manualClock } from '../helpers';
 
 class FakePort implements PortLike {
@@ -29,14 +29,14 @@ class FakePort implements PortLike {
     for (const l of this.disconnectListeners) l();
   }
   sentIds(): string[] {
-    return this.sent.flatMap((m) => (m.type === 'page-events' ? (JSON.parse(m.json) as { events: TrodoEvent[] }).events : m.events).map((e) => e.id));
+    return this.sent.flatMap((m) => (JSON.parse(m.json) as { events: TrodoEvent[] }).events.map((e) => e.id));
   }
 }
 
 function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean; onSdk?: (site: string) => void } = {}) {
   const clock = manualClock();
   const ports: FakePort[] = [];
-  const toPage: BridgeMessage[] = [];
+  const toPage: BridgeToPage[] = [];
   const debug: string[] = [];
   let connects = 0;
   const relay = createRelay({
@@ -48,7 +48,7 @@ function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean; onS
       return port;
     },
     alive: opts.alive ?? (() => true),
-    toPage: (json) => toPage.push(JSON.parse(json) as BridgeMessage),
+    toPage: (json) => toPage.push(JSON.parse(json) as BridgeToPage),
     now: clock.now,
     setTimer: clock.setTimer,
     clearTimer: clock.clearTimer,
@@ -63,16 +63,16 @@ function setup(opts: { connectThrows?: () => boolean; alive?: () => boolean; onS
     debug,
     connects: () => connects,
     port: () => ports.at(-1)!,
-    send: (events: TrodoEvent[]) => relay.fromPage(JSON.stringify({ t: 'events', events })),
+    send: (events: TrodoEvent[]) => relay.fromPage(JSON.stringify({ type: 'events', events })),
   };
 }
 
-const READY = { t: 'ready', capture: true, autoEvents: true } as const;
+const READY = { type: 'ready', capture: true, autoEvents: true } as const;
 
 /** A relay whose page has said hello and whose worker has sent its config. */
 function connected(opts: Parameters<typeof setup>[0] = {}) {
   const r = setup(opts);
-  r.relay.fromPage('{"t":"hello"}');
+  r.relay.fromPage('{"type":"hello"}');
   r.port().deliver({ type: 'config', capture: true, autoEvents: true });
   r.toPage.length = 0;
   return r;
@@ -82,7 +82,7 @@ describe('createRelay', () => {
   it('connects on the page\'s hello, not before, and tells the page ready once the worker config arrives', () => {
     const r = setup();
     expect(r.connects()).toBe(0);
-    r.relay.fromPage('{"t":"hello"}');
+    r.relay.fromPage('{"type":"hello"}');
     expect(r.connects()).toBe(1);
     expect(r.toPage).toEqual([]);
     r.port().deliver({ type: 'config', capture: true, autoEvents: true });
@@ -90,16 +90,16 @@ describe('createRelay', () => {
     r.port().deliver({ type: 'config', capture: true, autoEvents: true });
     expect(r.toPage).toHaveLength(1); // unchanged config: no second ready
     r.port().deliver({ type: 'config', capture: false, autoEvents: true });
-    expect(r.toPage).toEqual([READY, { t: 'ready', capture: false, autoEvents: true }]);
+    expect(r.toPage).toEqual([READY, { type: 'ready', capture: false, autoEvents: true }]);
     // A later hello is answered at once, on the same port.
-    r.relay.fromPage('{"t":"hello"}');
-    expect(r.toPage.at(-1)).toEqual({ t: 'ready', capture: false, autoEvents: true });
+    r.relay.fromPage('{"type":"hello"}');
+    expect(r.toPage.at(-1)).toEqual({ type: 'ready', capture: false, autoEvents: true });
     expect(r.connects()).toBe(1);
   });
 
   it('forwards the page\'s events message to the worker as the text it is, unparsed', () => {
     const r = connected();
-    const json = JSON.stringify({ t: 'events', events: [makeEvent(), { id: 'not checked here' }] });
+    const json = JSON.stringify({ type: 'events', events: [makeEvent(), { id: 'not checked here' }] });
     expect(json.startsWith(EVENTS_PREFIX)).toBe(true);
     r.relay.fromPage(json);
     expect(r.port().sent).toEqual([{ type: 'page-events', json }]);
@@ -109,16 +109,16 @@ describe('createRelay', () => {
     const r = connected();
     const good = makeEvent();
     const bad = { ...makeEvent(), kind: 'sneaky' };
-    r.relay.fromPage(JSON.stringify({ events: [bad, good], t: 'events' }));
-    expect(r.port().sent).toEqual([{ type: 'page-events', json: JSON.stringify({ t: 'events', events: [good] }) }]);
+    r.relay.fromPage(JSON.stringify({ events: [bad, good], type: 'events' }));
+    expect(r.port().sent).toEqual([{ type: 'page-events', json: JSON.stringify({ type: 'events', events: [good] }) }]);
     expect(r.debug).toContainEqual(`rejected event ${bad.id}: kind must be "custom" or "auto"`);
   });
 
   it.each<[string, unknown]>([
-    ['an object detail', { t: 'events', events: [] }],
+    ['an object detail', { type: 'events', events: [] }],
     ['non-JSON', '{"t":'],
-    ['an unknown type', '{"t":"steal-cookies"}'],
-    ['too many events', JSON.stringify({ events: new Array(1001).fill(null), t: 'events' })],
+    ['an unknown type', '{"type":"steal-cookies"}'],
+    ['too many events', JSON.stringify({ events: new Array(1001).fill(null), type: 'events' })],
   ])('rejects a malformed page message (%s) without sending anything', (_label, detail) => {
     const r = connected();
     expect(() => r.relay.fromPage(detail)).not.toThrow();
@@ -128,7 +128,7 @@ describe('createRelay', () => {
 
   it('sends nothing for a message whose events are all invalid', () => {
     const r = connected();
-    r.relay.fromPage(JSON.stringify({ events: [{}, { id: 'x' }], t: 'events' }));
+    r.relay.fromPage(JSON.stringify({ events: [{}, { id: 'x' }], type: 'events' }));
     expect(r.port().sent).toEqual([]);
     expect(r.clock.pending()).toEqual([]);
   });
@@ -138,7 +138,7 @@ describe('createRelay', () => {
     const [a, b] = [makeEvent(), makeEvent()];
     r.send([a, b]);
     r.port().deliver({ type: 'ack', ids: [a.id] });
-    expect(r.toPage).toEqual([{ t: 'ack', ids: [a.id] }]);
+    expect(r.toPage).toEqual([{ type: 'ack', ids: [a.id] }]);
     r.port().deliver({ type: 'ack', ids: [] });
     expect(r.toPage).toHaveLength(1);
     // b is never acknowledged: resending it is the tracker's business, not the bridge's.
@@ -163,7 +163,7 @@ describe('createRelay', () => {
     expect(r.connects()).toBe(2);
     expect(r.port()).not.toBe(first);
     expect(r.port().sentIds()).toEqual([again.id]);
-    expect(r.toPage).not.toContainEqual({ t: 'gone' });
+    expect(r.toPage).not.toContainEqual({ type: 'gone' });
   });
 
   it('backs off between reconnects while the worker stays away, and starts over once it acknowledges', async () => {
@@ -185,10 +185,10 @@ describe('createRelay', () => {
 
   it('does not throw when connecting throws, and stays dead', async () => {
     const r = setup({ connectThrows: () => true });
-    expect(() => r.relay.fromPage('{"t":"hello"}')).not.toThrow();
+    expect(() => r.relay.fromPage('{"type":"hello"}')).not.toThrow();
     expect(() => r.send([makeEvent()])).not.toThrow();
     expect(r.connects()).toBe(1);
-    expect(r.toPage).toEqual([{ t: 'gone' }]);
+    expect(r.toPage).toEqual([{ type: 'gone' }]);
     expect(r.clock.pending()).toEqual([]);
     await r.clock.advance(60_000);
     expect(r.connects()).toBe(1);
@@ -205,7 +205,7 @@ describe('createRelay', () => {
     expect(r.toPage).toEqual([READY]);
     r.send([makeEvent()]);
     expect(r.connects()).toBe(2);
-    expect(r.toPage.at(-1)).toEqual({ t: 'gone' });
+    expect(r.toPage.at(-1)).toEqual({ type: 'gone' });
     expect(r.clock.pending()).toEqual([]);
   });
 
@@ -229,7 +229,7 @@ describe('createRelay', () => {
     const port = r.port();
     alive = false;
     port.drop();
-    expect(r.toPage).toContainEqual({ t: 'gone' });
+    expect(r.toPage).toContainEqual({ type: 'gone' });
     expect(r.clock.pending()).toEqual([]);
     await r.clock.advance(60_000);
     r.send([makeEvent()]);
@@ -283,9 +283,9 @@ describe('relay: the page names its own SDK', () => {
   it('hands sdk notes to onSdk, sends nothing to the worker for them, and ignores malformed ones', () => {
     const sites: string[] = [];
     const r = connected({ onSdk: (site) => sites.push(site) });
-    r.relay.fromPage('{"t":"sdk"}');
-    r.relay.fromPage('{"t":"sdk","site":"page-site"}');
-    r.relay.fromPage('{"t":"sdk","site":{}}');
+    r.relay.fromPage('{"type":"sdk"}');
+    r.relay.fromPage('{"type":"sdk","site":"page-site"}');
+    r.relay.fromPage('{"type":"sdk","site":{}}');
     expect(sites).toEqual(['', 'page-site']);
     expect(r.ports.flatMap((p) => p.sent)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import type { PageData, TrodoEvent } from '../../lib/event';
 import { createIdGenerator, randomUuid } from '../../lib/ids';
 import type { Identity } from '../../lib/tracker/identity';
 import { memoryOutboxStore } from '../../lib/tracker/outbox-store';
-import type { BridgeMessage } from '../../lib/protocol';
+import type { BridgeToPage } from '../../lib/protocol';
 import { createTracker, type TrackerDeps } from '../../lib/tracker/tracker';
 
 export const PAGE: PageData = {
@@ -52,7 +52,7 @@ export function trackerHarness(options: { store?: ReturnType<typeof memoryOutbox
     // harness compiling before and after that lands).
     startAuto: () => {},
   } as TrackerDeps);
-  tracker.receive({ t: 'ready', capture: true, autoEvents: false } as BridgeMessage);
+  tracker.receive({ type: 'ready', capture: true, autoEvents: false } as BridgeToPage);
   const sent = () => posted.flatMap((m) => m.events ?? []);
   return {
     tracker,
@@ -65,7 +65,7 @@ export function trackerHarness(options: { store?: ReturnType<typeof memoryOutbox
     sentNames: () => sent().map((e) => e.call ?? e.name),
     /** The worker acknowledges everything sent so far. */
     ackAll() {
-      tracker.receive({ t: 'ack', ids: sent().map((e) => e.id) });
+      tracker.receive({ type: 'ack', ids: sent().map((e) => e.id) });
     },
     /** Lets microtasks and the outbox's store writes run. */
     settle: () => new Promise((resolve) => setTimeout(resolve, 0)),

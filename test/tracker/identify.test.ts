@@ -36,10 +36,10 @@ describe('identify, reset and sessions in the page tracker', () => {
     await h.settle();
     expect(result).toEqual({ success: true });
     expect(h.T.getSessionData().distinctId).toBe('id_bob');
-    h.tracker.receive({ t: 'merge', identifyId: 'bob', distinctId: 'merged-9' });
+    h.tracker.receive({ type: 'merge', identifyId: 'bob', distinctId: 'merged-9' });
     expect(h.T.getSessionData().distinctId).toBe('merged-9');
     // An answer for an identify the page has moved on from is ignored.
-    h.tracker.receive({ t: 'merge', identifyId: 'bob', distinctId: 'stale' });
+    h.tracker.receive({ type: 'merge', identifyId: 'bob', distinctId: 'stale' });
     expect(h.T.getSessionData().distinctId).toBe('merged-9');
   });
 

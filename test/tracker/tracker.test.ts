@@ -3,14 +3,14 @@ import { IDBFactory } from 'fake-indexeddb';
 import type { PageData, TrodoEvent } from '../../lib/event';
 import { createIdGenerator } from '../../lib/ids';
 import { LIMITS } from '../../lib/sanitize';
-import { CAPS, trodoEventProblem, type PageMessage } from '../../lib/protocol';
+import { CAPS, trodoEventProblem, type PageToBridge } from '../../lib/protocol';
 import { SESSION_TIMEOUT_MS, type Identity } from '../../lib/tracker/identity';
 import { idbOutboxStore, memoryOutboxStore, type OutboxStore } from '../../lib/tracker/outbox-store';
 import type { Emit } from '../../lib/tracker/auto/catalog';
 import { createTracker, type TrackerDeps } from '../../lib/tracker/tracker';
 import { PAGE, T0, settle, until } from '../helpers';
 
-type EventsMessage = Extract<PageMessage, { t: 'events' }>;
+type EventsMessage = Extract<PageToBridge, { type: 'events' }>;
 
 /** A tracker over fake effects: posted JSON is collected, the clock is a variable. */
 function harness(overrides: Partial<TrackerDeps> = {}) {
@@ -25,7 +25,7 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
   const store = overrides.store ?? memoryOutboxStore();
   const tracker = createTracker({
     store,
-    post: (json) => (json === '{"t":"hello"}' ? hellos : posted).push(json),
+    post: (json) => (json === '{"type":"hello"}' ? hellos : posted).push(json),
     pageData: (): PageData => ({ ...PAGE }),
     now: () => clock.now,
     eventId: () => {
@@ -42,7 +42,7 @@ function harness(overrides: Partial<TrackerDeps> = {}) {
     ...overrides,
   });
   // Only the events messages: `sdk` notes (the page named its site id) carry none.
-  const messages = () => posted.map((p) => JSON.parse(p) as EventsMessage).filter((m) => m.t === 'events');
+  const messages = () => posted.map((p) => JSON.parse(p) as EventsMessage).filter((m) => m.type === 'events');
   // Session bookkeeping (the session record call, session_start) is tested in the API's
   // tests; these are about what track() sends.
   const events = () => messages().flatMap((m) => m.events).filter(isTracked);
@@ -63,7 +63,7 @@ function countingStore(inner: OutboxStore = memoryOutboxStore()) {
   return { store, counter };
 }
 
-const READY = { t: 'ready', capture: true, autoEvents: true } as const;
+const READY = { type: 'ready', capture: true, autoEvents: true } as const;
 
 /** What track() made, as opposed to the session's record and session_start that come with it. */
 const isTracked = (e: TrodoEvent) => !e.call && e.category !== 'session';
@@ -103,7 +103,7 @@ describe('createTracker', () => {
     expect(reads).not.toHaveBeenCalled();
     expect(h.hellos).toHaveLength(0);
     loaded!();
-    expect(h.hellos).toEqual(['{"t":"hello"}']);
+    expect(h.hellos).toEqual(['{"type":"hello"}']);
     await h.api.ready();
     expect(reads).toHaveBeenCalledTimes(1);
     loaded!(); // the load event after the 3 s fallback: nothing twice
@@ -150,7 +150,7 @@ describe('createTracker', () => {
     // A worker that stopped before storing them: the bridge says ready again, and all that is unacknowledged goes again.
     const first100 = h.events().slice(0, 100).map((e) => e.id);
     h.posted.length = 0;
-    h.tracker.receive({ t: 'ack', ids: first100 });
+    h.tracker.receive({ type: 'ack', ids: first100 });
     h.tracker.receive(READY);
     expect(h.events().map((e) => e.properties.i)).toEqual(Array.from({ length: 1100 }, (_, i) => i + 100));
   });
@@ -229,7 +229,7 @@ describe('createTracker', () => {
     await settle();
     const waiting = h.tracker.unacked.size; // the event, and the session's record and start
     expect(waiting).toBeGreaterThan(0);
-    h.tracker.receive({ t: 'gone' });
+    h.tracker.receive({ type: 'gone' });
     expect(h.debug).toContain(`extension gone; ${waiting} events wait in the outbox`);
     expect(h.tracker.unacked.size).toBe(waiting);
   });
@@ -355,7 +355,7 @@ describe('createTracker', () => {
     expect(trackedIds(h.tracker.unacked.values())).toHaveLength(5);
     h.tracker.receive(READY);
     expect(h.messages()).toHaveLength(1);
-    expect(h.messages()[0]!.t).toBe('events');
+    expect(h.messages()[0]!.type).toBe('events');
     expect(h.events().map((e) => e.name)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
   });
 
@@ -366,7 +366,7 @@ describe('createTracker', () => {
     await h.api.track('a');
     await h.api.track('b');
     await settle();
-    h.tracker.receive({ t: 'ack', ids: [h.events()[0]!.id] });
+    h.tracker.receive({ type: 'ack', ids: [h.events()[0]!.id] });
     h.posted.length = 0;
     h.tracker.receive(READY);
     expect(h.events().map((e) => e.name)).toEqual(['b']);
@@ -382,7 +382,7 @@ describe('createTracker', () => {
     await settle();
     const [a, b] = h.events().map((e) => e.id);
     expect(trackedIds(store.events.values())).toEqual([a, b]);
-    h.tracker.receive({ t: 'ack', ids: [a!, '00000000-0000-7000-8000-000000000000'] });
+    h.tracker.receive({ type: 'ack', ids: [a!, '00000000-0000-7000-8000-000000000000'] });
     await settle();
     expect(trackedIds(store.events.values())).toEqual([b]);
     expect(trackedIds(h.tracker.unacked.values())).toEqual([b]);
@@ -412,7 +412,7 @@ describe('createTracker', () => {
     // The identity survived the reload.
     expect(store.identity!.anonymousId).toBe(identity.anonymousId);
 
-    second.tracker.receive({ t: 'ack', ids: [...store.events.keys()] });
+    second.tracker.receive({ type: 'ack', ids: [...store.events.keys()] });
     await settle();
     expect(store.events.size).toBe(0);
   });
@@ -508,7 +508,7 @@ describe('createTracker', () => {
   it('ignores track calls once the bridge says capture is off', async () => {
     const { store, counter } = countingStore();
     const h = harness({ store });
-    h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
+    h.tracker.receive({ type: 'ready', capture: false, autoEvents: true });
     await h.api.ready();
     await settle();
     counter.writes = 0;
@@ -530,7 +530,7 @@ describe('createTracker', () => {
     h.api.setTrackingConsent(false);
     void h.api.track('after_consent_withdrawn');
     h.api.setTrackingConsent(true);
-    h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
+    h.tracker.receive({ type: 'ready', capture: false, autoEvents: true });
     void h.api.track('while_capture_is_off');
     expect(ignored).toEqual([
       ['invalid', 'track ignored: event name must not be empty'],
@@ -545,7 +545,7 @@ describe('createTracker', () => {
 
   it('captures again when capture is switched back on', async () => {
     const h = harness();
-    h.tracker.receive({ t: 'ready', capture: false, autoEvents: true });
+    h.tracker.receive({ type: 'ready', capture: false, autoEvents: true });
     await h.api.ready();
     h.tracker.receive(READY);
     await h.api.track('back');
@@ -653,17 +653,17 @@ describe('createTracker', () => {
 
   it('stands in for the official SDK: initialized is true, and asking for it or naming a site id tells the bridge', async () => {
     const h = harness();
-    const notes = () => h.posted.map((p) => JSON.parse(p)).filter((m) => m.t === 'sdk');
+    const notes = () => h.posted.map((p) => JSON.parse(p)).filter((m) => m.type === 'sdk');
     // trodo@2.0.0 starts only when window.Trodo.initialized is falsy.
     expect((h.api as unknown as { initialized: boolean }).initialized).toBe(true);
-    expect(notes()).toEqual([{ t: 'sdk' }]);
+    expect(notes()).toEqual([{ type: 'sdk' }]);
     // Its npm init({ siteId }) assigns window.Trodo.siteId in strict code: a setter, not a throw.
     (h.api as { siteId: string }).siteId = 'npm-site';
     expect(h.api.siteId).toBe('npm-site');
     await h.api.init({ siteId: 'page-site', autoEvents: false });
     expect(h.api.siteId).toBe('page-site');
     expect(h.api.getAutoEventsConfig().enabled).toBe(false);
-    expect(notes()).toEqual([{ t: 'sdk' }, { t: 'sdk', site: 'npm-site' }, { t: 'sdk', site: 'page-site' }]);
+    expect(notes()).toEqual([{ type: 'sdk' }, { type: 'sdk', site: 'npm-site' }, { type: 'sdk', site: 'page-site' }]);
     expect(h.events()).toEqual([]);
   });
 });
@@ -704,7 +704,7 @@ describe('tracker over idbOutboxStore (fake-indexeddb)', () => {
     await second.api.ready();
     second.tracker.receive(READY);
     expect(second.events().map((e) => [e.id, e.name, e.properties])).toEqual([[left, 'before_reload', { k: 'v' }]]);
-    second.tracker.receive({ t: 'ack', ids: (await probe.load()).events.map((e) => e.id) });
+    second.tracker.receive({ type: 'ack', ids: (await probe.load()).events.map((e) => e.id) });
     await until(async () => (await probe.load()).events.length === 0);
     expect((await probe.load()).identity).toMatchObject({ sessionId: expect.stringMatching(/^uuid-/) });
   });

@@ -5,6 +5,7 @@ import { withMemoryFallback } from '../../lib/worker/fallback-store';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
+import { pageEvents } from '../helpers';
 import { queuedRecord } from './delivery-helpers';
 
 const EXT = 'ext-id';
@@ -50,7 +51,7 @@ describe('durability degraded reaches the viewer', () => {
     const bridge = fakePort(BRIDGE_PORT, 'https://shop.test/', 7);
     service.onConnect(bridge.port);
     const event = queuedRecord(1).event;
-    bridge.send({ type: 'events', events: [event] });
+    bridge.send(pageEvents([event]));
     await until(() => bridge.received.some((m) => (m as { type: string }).type === 'ack'));
     expect(bridge.received).toContainEqual({ type: 'ack', ids: [event.id] });
 

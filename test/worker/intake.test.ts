@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INGEST_BATCH, MAX_WAITING, RETRY_STORE_MS, createIntake, type Arrival } from '../../lib/worker/intake';
 import { RATE } from '../../lib/protocol';
-import { makeEvent, manualClock, settle } from '../helpers';
+import { makeEvent, manualClock, settle, pageEvents, pageMessages } from '../helpers';
 
 function setup(store: (batch: Arrival<string>[]) => Promise<void> = async () => {}) {
   const clock = manualClock();
@@ -19,16 +19,16 @@ describe('createIntake: explicit refusals', () => {
     const s = setup(() => new Promise(() => {}));
     // The tab's bucket holds RATE.tabEvents.capacity; MAX_WAITING caps what may wait first.
     expect(RATE.tabEvents.capacity).toBeGreaterThan(MAX_WAITING);
-    s.intake.receive('port-a', { type: 'events', events: events(MAX_WAITING) }, 1, 'http://a.test');
+    for (const message of pageMessages(events(MAX_WAITING))) s.intake.receive('port-a', message, 1, 'http://a.test');
     expect(s.refused).toEqual([]);
-    s.intake.receive('port-a', { type: 'events', events: events(1) }, 1, 'http://a.test');
+    s.intake.receive('port-a', pageEvents(events(1)), 1, 'http://a.test');
     expect(s.refused).toEqual([['port-a', RETRY_STORE_MS]]);
     expect(s.log).toHaveLength(1);
   });
 
   it('refuses by rate with the bucket\'s own wait', async () => {
     const s = setup();
-    const take = (n: number) => s.intake.receive('port-a', { type: 'events', events: events(n) }, 1, 'http://a.test');
+    const take = (n: number) => pageMessages(events(n)).forEach((message) => s.intake.receive('port-a', message, 1, 'http://a.test'));
     // Empty the tab's bucket, letting each message be stored so that none waits against MAX_WAITING.
     for (let given = 0; given < RATE.tabEvents.capacity; given += INGEST_BATCH) {
       take(Math.min(INGEST_BATCH, RATE.tabEvents.capacity - given));
@@ -41,8 +41,8 @@ describe('createIntake: explicit refusals', () => {
 
   it('refuses every bridge of a batch whose storing failed: nothing was acknowledged', async () => {
     const s = setup(() => Promise.reject(new Error('QuotaExceededError')));
-    s.intake.receive('port-a', { type: 'events', events: events(2) }, 1, 'http://a.test');
-    s.intake.receive('port-b', { type: 'events', events: events(2) }, 1, 'http://a.test');
+    s.intake.receive('port-a', pageEvents(events(2)), 1, 'http://a.test');
+    s.intake.receive('port-b', pageEvents(events(2)), 1, 'http://a.test');
     await settle();
     await settle();
     expect(s.refused.map(([port]) => port).sort()).toEqual(['port-a', 'port-b']);
@@ -57,9 +57,9 @@ describe('createIntake: a page\'s events as text', () => {
     const s = setup(async (batch) => void stored.push(...batch.flatMap((a) => a.events.map((e) => e.id))));
     const good = makeEvent();
     const bad = { ...makeEvent(), kind: 'sneaky' };
-    s.intake.receive('port-a', { type: 'page-events', json: JSON.stringify({ t: 'events', events: [bad, good] }) }, 1, 'http://a.test');
-    s.intake.receive('port-a', { type: 'page-events', json: JSON.stringify({ t: 'events', events: events(1001) }) }, 1, 'http://a.test');
-    s.intake.receive('port-a', { type: 'page-events', json: '{"t":"events","events":[' }, 1, 'http://a.test');
+    s.intake.receive('port-a', { type: 'page-events', json: JSON.stringify({ type: 'events', events: [bad, good] }) }, 1, 'http://a.test');
+    s.intake.receive('port-a', { type: 'page-events', json: JSON.stringify({ type: 'events', events: events(1001) }) }, 1, 'http://a.test');
+    s.intake.receive('port-a', { type: 'page-events', json: '{"type":"events","events":[' }, 1, 'http://a.test');
     await settle();
     expect(stored).toEqual([good.id]);
     expect(s.log).toEqual([

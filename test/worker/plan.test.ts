@@ -7,7 +7,7 @@ import { defaultSettings } from '../../lib/settings';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { RECHECK_SLICE, createPlanChecks } from '../../lib/worker/plan-checks';
 import { createWorkerService, type WorkerPort } from '../../lib/worker/service';
-import { makeEvent, makeRecord, manualClock, settle, until } from '../helpers';
+import { makeEvent, makeRecord, manualClock, settle, until, pageEvents } from '../helpers';
 import { ACME } from '../plan/fixtures';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -82,7 +82,7 @@ describe('the worker checks events against the plan at ingest', () => {
     const s = setup({ stored: stored(ACME) });
     const bridge = await s.bridge();
     const event = bad();
-    bridge.deliver({ type: 'events', events: [event, makeEvent({ name: 'unheard_of' })] });
+    bridge.deliver(pageEvents([event, makeEvent({ name: 'unheard_of' })]));
     await until(async () => (await s.store.recent(10)).length === 2);
     const [second, first] = await s.store.recent(10);
     expect(first!.plan).toEqual({ plan: planKey(ACME), planned: true, violations: [{ kind: 'out_of_range', path: '$.properties.amount_cents', expected: '≥ 0', actual: '-1' }] });
@@ -92,7 +92,7 @@ describe('the worker checks events against the plan at ingest', () => {
   it('records no check without a plan, and takes the build’s plan when none is stored', async () => {
     const none = setup();
     const bridge = await none.bridge();
-    bridge.deliver({ type: 'events', events: [bad()] });
+    bridge.deliver(pageEvents([bad()]));
     await until(async () => (await none.store.recent(1)).length === 1);
     expect((await none.store.recent(1))[0]!.plan).toBeUndefined();
 
@@ -114,7 +114,7 @@ describe('the worker checks events against the plan at ingest', () => {
     });
     expect(s.writtenPlans).toEqual([]);
     const bridge = await s.bridge();
-    bridge.deliver({ type: 'events', events: [bad()] });
+    bridge.deliver(pageEvents([bad()]));
     await until(async () => (await s.store.recent(1)).length === 1);
     expect((await s.store.recent(1))[0]!.plan?.plan).toBe(planKey(ACME));
   });
@@ -122,7 +122,7 @@ describe('the worker checks events against the plan at ingest', () => {
   it('a new plan is stored, announced, and the history in view re-checked against it', async () => {
     const s = setup({ stored: stored(ACME) });
     const bridge = await s.bridge();
-    bridge.deliver({ type: 'events', events: [bad()] });
+    bridge.deliver(pageEvents([bad()]));
     await until(async () => (await s.store.recent(1)).length === 1);
     const viewer = await s.viewer();
     viewer.deliver({ type: 'view', id: 'list', seq: 1, query: { ...ANY_VIEW, violations: true }, offset: 0, limit: 10, live: true });

@@ -10,7 +10,7 @@ import { FORGET_AFTER_MS } from '../../lib/worker/viewer-hub';
 import { FLUSH_ALARM, createWorkerService, type WorkerPort } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult } from '../../lib/delivery/transport';
-import { PAGE, T0, deferred, idSource, makeEvent, makeRecord, manualClock, settle, until } from '../helpers';
+import { PAGE, T0, deferred, idSource, makeEvent, makeRecord, manualClock, settle, until, pageEvents, pageMessages } from '../helpers';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
@@ -137,7 +137,7 @@ describe('createWorkerService: bridges', () => {
     const port = await s.bridge(sender);
     expect(port.disconnected).toBe(true);
     expect(port.sent).toEqual([]);
-    port.deliver({ type: 'events', events: events(1) });
+    port.deliver(pageEvents(events(1)));
     await settle();
     expect(await s.store.stats()).toMatchObject({ captured: 0 });
   });
@@ -164,7 +164,7 @@ describe('createWorkerService: bridges', () => {
     const s = setup({ store });
     const port = await s.bridge();
     const batch = events(2);
-    port.deliver({ type: 'events', events: batch });
+    port.deliver(pageEvents(batch));
     await settle(10);
     expect(ingestCalls).toBe(1);
     expect(port.acks).toEqual([]);
@@ -181,16 +181,16 @@ describe('createWorkerService: bridges', () => {
     const s = setup({ store });
     const port = await s.bridge();
     const big = events(10_000);
-    port.deliver({ type: 'events', events: big });
-    port.deliver({ type: 'events', events: big.slice(0, 5) }); // the bridge's resend: already waiting
+    for (const message of pageMessages(big)) port.deliver(message);
+    port.deliver(pageEvents(big.slice(0, 5))); // the bridge's resend: already waiting
     const late = events(1);
-    port.deliver({ type: 'events', events: late });
+    port.deliver(pageEvents(late));
     await settle(10);
     expect(s.logs).toContain('refusing events from tab 7 (https://shop.test) for now: 10000 events are waiting to be stored');
     gate.resolve();
     await settle();
-    expect(port.acks).toEqual([idsOf(big)]);
-    port.deliver({ type: 'events', events: late });
+    expect(port.acks.flat()).toEqual(idsOf(big));
+    port.deliver(pageEvents(late));
     await settle();
     expect(port.acks.at(-1)).toEqual(idsOf(late));
   });
@@ -211,10 +211,10 @@ describe('createWorkerService: bridges', () => {
     const top = await s.bridge();
     const frame = await s.bridge(bridgeSender({ origin: 'https://ads.test', tab: { id: 9 } }));
     const [first, second, third] = [events(2), events(3), events(4)];
-    top.deliver({ type: 'events', events: first });
+    top.deliver(pageEvents(first));
     await settle(10);
-    top.deliver({ type: 'events', events: second });
-    frame.deliver({ type: 'events', events: third });
+    top.deliver(pageEvents(second));
+    frame.deliver(pageEvents(third));
     await settle(10);
     expect(ingests).toEqual([2]);
     gate.resolve();
@@ -230,7 +230,7 @@ describe('createWorkerService: bridges', () => {
     const store: WorkerStore = { ...inner, ingest: () => Promise.reject(new Error('QuotaExceededError')) };
     const s = setup({ store });
     const port = await s.bridge();
-    port.deliver({ type: 'events', events: events(1) });
+    port.deliver(pageEvents(events(1)));
     await settle();
     expect(port.acks).toEqual([]);
     expect(s.logs.some((m) => m.includes('could not store events') && m.includes('QuotaExceededError'))).toBe(true);
@@ -240,9 +240,9 @@ describe('createWorkerService: bridges', () => {
     const s = setup();
     const port = await s.bridge();
     const batch = events(3);
-    port.deliver({ type: 'events', events: batch });
+    port.deliver(pageEvents(batch));
     await settle();
-    port.deliver({ type: 'events', events: [batch[1]!, batch[2]!] });
+    port.deliver(pageEvents([batch[1]!, batch[2]!]));
     await settle();
     expect(port.acks).toEqual([idsOf(batch), idsOf(batch.slice(1))]);
     expect(await s.store.stats()).toEqual({ captured: 3, queued: 3, sent: 0, dropped: 0 });
@@ -256,7 +256,7 @@ describe('createWorkerService: bridges', () => {
     const spoofed = makeEvent({ page: { ...PAGE, url: 'https://victim.test/account' } });
     (spoofed as unknown as Record<string, unknown>).origin = 'https://victim.test';
     (spoofed as unknown as Record<string, unknown>).tabId = 99;
-    port.deliver({ type: 'events', events: [spoofed] });
+    port.deliver(pageEvents([spoofed]));
     await settle();
     const [record] = await s.store.recent(10);
     expect(record).toMatchObject({ id: spoofed.id, origin: 'https://shop.test', tabId: 7, status: 'queued', capturedAt: spoofed.time, attempts: 0 });
@@ -265,7 +265,7 @@ describe('createWorkerService: bridges', () => {
   it('derives the origin from the sender URL when the sender has no usable origin', async () => {
     const s = setup();
     const port = await s.bridge(bridgeSender({ origin: 'null', url: 'https://other.test:8443/a/b?c' }));
-    port.deliver({ type: 'events', events: events(1) });
+    port.deliver(pageEvents(events(1)));
     await settle();
     expect((await s.store.recent(1))[0]!.origin).toBe('https://other.test:8443');
   });
@@ -274,7 +274,7 @@ describe('createWorkerService: bridges', () => {
     const s = setup();
     const port = await s.bridge();
     const good = makeEvent();
-    port.deliver({ type: 'events', events: [good, { ...makeEvent(), id: 'nope' }, { junk: true }] });
+    port.deliver(pageEvents([good, { ...makeEvent(), id: 'nope' }, { junk: true }]));
     await settle();
     expect(port.acks).toEqual([[good.id]]);
     expect(idsOf(await s.store.recent(10))).toEqual([good.id]);
@@ -283,7 +283,7 @@ describe('createWorkerService: bridges', () => {
   it('ignores messages that are not events messages', async () => {
     const s = setup();
     const port = await s.bridge();
-    for (const message of [null, 'events', { type: 'ack', ids: [] }, { type: 'events', events: 'x' }]) port.deliver(message);
+    for (const message of [null, 'events', { type: 'ack', ids: [] }, { type: 'events', events: 'x' }, { type: 'page-events', json: 42 }]) port.deliver(message);
     await settle();
     expect(port.acks).toEqual([]);
     expect(await s.store.stats()).toMatchObject({ captured: 0 });
@@ -292,7 +292,7 @@ describe('createWorkerService: bridges', () => {
   it('a bridge cannot give viewer commands: settings, flush and clear from a page are ignored', async () => {
     const s = setup();
     const port = await s.bridge();
-    port.deliver({ type: 'events', events: events(2) });
+    port.deliver(pageEvents(events(2)));
     await settle();
     for (const message of [
       { type: 'save-settings', change: { apiHost: 'https://attacker.test', siteId: 'stolen' } },
@@ -312,23 +312,23 @@ describe('createWorkerService: bridges', () => {
     const frame = await s.bridge(bridgeSender({ origin: 'https://ads.test', url: 'https://ads.test/frame' }));
     const half = RATE.tabEvents.capacity / 2;
     for (let sent = 0; sent < half; sent += 5000) {
-      top.deliver({ type: 'events', events: events(5000) });
-      frame.deliver({ type: 'events', events: events(5000) });
+      for (const message of pageMessages(events(5000))) top.deliver(message);
+      for (const message of pageMessages(events(5000))) frame.deliver(message);
       await settle();
     }
     const over = events(10);
-    frame.deliver({ type: 'events', events: over });
+    frame.deliver(pageEvents(over));
     await settle();
     expect(frame.acks.flat()).toHaveLength(half);
     expect(s.logs).toContain('refusing events from tab 7 (https://ads.test) for now: the tab is over its event rate');
     // A second later the bucket has refilled: the bridge's resend is accepted.
     await s.clock.advance(1000);
-    frame.deliver({ type: 'events', events: over });
+    frame.deliver(pageEvents(over));
     await settle();
     expect(frame.acks.at(-1)).toEqual(idsOf(over));
     // Another tab has its own budget.
     const other = await s.bridge(bridgeSender({ tab: { id: 8 } }));
-    other.deliver({ type: 'events', events: events(5) });
+    other.deliver(pageEvents(events(5)));
     await settle();
     expect(other.acks.flat()).toHaveLength(5);
   }, 30_000); // 40 000 events through fake-indexeddb: seconds of CPU, more on a loaded machine
@@ -337,7 +337,7 @@ describe('createWorkerService: bridges', () => {
     const s = setup();
     const port = await s.bridge();
     s.clock.set(s.clock.now() + 777);
-    port.deliver({ type: 'events', events: events(2) });
+    port.deliver(pageEvents(events(2)));
     await settle();
     expect((await s.store.recent(10)).map((r) => r.queuedAt)).toEqual([s.clock.now(), s.clock.now()]);
     expect(s.badges.at(-1)).toEqual([7, 2]);
@@ -347,7 +347,7 @@ describe('createWorkerService: bridges', () => {
     const s = setup({ settings: { batchSize: 3 } });
     const port = await s.bridge();
     const batch = events(3);
-    port.deliver({ type: 'events', events: batch });
+    port.deliver(pageEvents(batch));
     await settle();
     expect(s.requests).toEqual([idsOf(batch)]);
     expect(await s.store.stats()).toMatchObject({ queued: 0, sent: 3 });
@@ -356,7 +356,7 @@ describe('createWorkerService: bridges', () => {
   it('sends a partial batch after the flush interval', async () => {
     const s = setup({ settings: { batchSize: 50, flushIntervalMs: 5000 } });
     const port = await s.bridge();
-    port.deliver({ type: 'events', events: events(2) });
+    port.deliver(pageEvents(events(2)));
     await settle();
     expect(s.requests).toEqual([]);
     await s.clock.advance(5000);
@@ -373,7 +373,7 @@ describe('createWorkerService: capture switches', () => {
     await settle();
     expect(port.configs).toEqual([true, false]);
     const batch = events(2);
-    port.deliver({ type: 'events', events: batch });
+    port.deliver(pageEvents(batch));
     await settle();
     expect(port.acks).toEqual([idsOf(batch)]);
     expect(await s.store.stats()).toMatchObject({ captured: 0, queued: 0 });
@@ -383,7 +383,7 @@ describe('createWorkerService: capture switches', () => {
     const s = setup({ stored: { captureEnabled: false } });
     const port = await s.bridge();
     expect(port.configs).toEqual([false]);
-    port.deliver({ type: 'events', events: events(1) });
+    port.deliver(pageEvents(events(1)));
     await settle();
     expect(port.acks).toHaveLength(1);
     expect(await s.store.stats()).toMatchObject({ captured: 0 });
@@ -397,8 +397,8 @@ describe('createWorkerService: capture switches', () => {
     await settle();
     expect(shop.configs).toEqual([true, false]);
     expect(blog.configs).toEqual([true]);
-    shop.deliver({ type: 'events', events: events(1) });
-    blog.deliver({ type: 'events', events: events(1) });
+    shop.deliver(pageEvents(events(1)));
+    blog.deliver(pageEvents(events(1)));
     await settle();
     expect(shop.acks).toHaveLength(1);
     expect(blog.acks).toHaveLength(1);
@@ -444,7 +444,7 @@ describe('createWorkerService: viewers', () => {
     const s = setup();
     const bridge = await s.bridge();
     const batch = events(3);
-    bridge.deliver({ type: 'events', events: batch });
+    bridge.deliver(pageEvents(batch));
     await settle();
     const viewer = await s.viewer();
     const [snapshot] = viewer.of<Extract<WorkerToViewer, { type: 'snapshot' }>>('snapshot');
@@ -461,7 +461,7 @@ describe('createWorkerService: viewers', () => {
     const viewer = await s.viewer();
     const bridge = await s.bridge();
     const first = events(4);
-    bridge.deliver({ type: 'events', events: first });
+    bridge.deliver(pageEvents(first));
     await settle();
     viewer.deliver({ type: 'view', id: 'list', seq: 1, query: ANY_VIEW, offset: 1, limit: 2, live: true });
     await settle();
@@ -470,8 +470,8 @@ describe('createWorkerService: viewers', () => {
     expect(pages()[0]).toMatchObject({ id: 'list', seq: 1, total: 4, offset: 1 });
     expect(idsOf(pages()[0]!.records)).toEqual(idsOf(first).reverse().slice(1, 3));
 
-    bridge.deliver({ type: 'events', events: events(2) });
-    bridge.deliver({ type: 'events', events: events(3) });
+    bridge.deliver(pageEvents(events(2)));
+    bridge.deliver(pageEvents(events(3)));
     await settle();
     expect(pages()).toHaveLength(1);
     await s.clock.advance(100);
@@ -483,7 +483,7 @@ describe('createWorkerService: viewers', () => {
     viewer.deliver({ type: 'unview', id: 'list' });
     await settle();
     expect(pages()[2]).toMatchObject({ id: 'read-1', total: 0, records: [] });
-    bridge.deliver({ type: 'events', events: events(1) });
+    bridge.deliver(pageEvents(events(1)));
     await settle();
     await s.clock.advance(100);
     await settle();
@@ -528,7 +528,7 @@ describe('createWorkerService: viewers', () => {
     gone.drop();
     open.deliver({ type: 'save-settings', change: { batchSize: 10 } });
     const bridge = await s.bridge();
-    bridge.deliver({ type: 'events', events: events(2) });
+    bridge.deliver(pageEvents(events(2)));
     await settle();
     await s.clock.advance(100);
     // The open viewer got each kind of update, so each was due to the dropped one too.
@@ -561,7 +561,7 @@ describe('createWorkerService: viewers', () => {
     const viewer = await s.viewer();
     const port = await s.bridge();
     const held = events(2);
-    port.deliver({ type: 'events', events: held });
+    port.deliver(pageEvents(held));
     await settle();
     await s.service.flush();
     expect(s.requests).toEqual([]);
@@ -572,7 +572,7 @@ describe('createWorkerService: viewers', () => {
     expect(s.requests).toEqual([idsOf(held)]);
     viewer.deliver({ type: 'site-sending', origin: 'https://shop.test', send: false });
     await settle();
-    port.deliver({ type: 'events', events: events(2) });
+    port.deliver(pageEvents(events(2)));
     await settle();
     await s.service.flush();
     expect(s.written.at(-1)!.sendingSites).toEqual([]);
@@ -593,7 +593,7 @@ describe('createWorkerService: viewers', () => {
     let fail = true;
     const s = setup({ reply: () => (fail ? { kind: 'response', status: 503, retryAfter: null, body: undefined } : { kind: 'response', status: 200, retryAfter: null, body: undefined }) });
     const bridge = await s.bridge();
-    bridge.deliver({ type: 'events', events: events(1) });
+    bridge.deliver(pageEvents(events(1)));
     await settle();
     await s.service.flush();
     expect(s.requests).toHaveLength(1);
@@ -608,10 +608,10 @@ describe('createWorkerService: viewers', () => {
   it('clear command forgets settled events, keeps queued ones, resends the snapshot and the views', async () => {
     const s = setup({ settings: { batchSize: 2 } });
     const bridge = await s.bridge();
-    bridge.deliver({ type: 'events', events: events(2) });
+    bridge.deliver(pageEvents(events(2)));
     await settle();
     const remaining = events(1);
-    bridge.deliver({ type: 'events', events: remaining });
+    bridge.deliver(pageEvents(remaining));
     await settle();
     const viewer = await s.viewer();
     viewer.deliver({ type: 'view', id: 'list', seq: 1, query: ANY_VIEW, offset: 0, limit: 10, live: true });
@@ -628,7 +628,7 @@ describe('createWorkerService: viewers', () => {
   it('clear with queue empties the queue too', async () => {
     const s = setup();
     const bridge = await s.bridge();
-    bridge.deliver({ type: 'events', events: events(3) });
+    bridge.deliver(pageEvents(events(3)));
     await settle();
     const viewer = await s.viewer();
     viewer.deliver({ type: 'clear', queue: true });
@@ -721,7 +721,7 @@ describe('createWorkerService: history trim, as the worker runs it', () => {
     const deliver = async (count: number) => {
       const batch = Array.from({ length: count }, () => makeEvent({}, ids));
       const acks = bridge.acks.length;
-      bridge.deliver({ type: 'events', events: batch });
+      bridge.deliver(pageEvents(batch));
       await until(() => bridge.acks.length > acks, 100_000);
       return batch;
     };

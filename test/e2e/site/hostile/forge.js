@@ -38,26 +38,26 @@ window.__forge = {
     const messages = [
       undefined,
       42,
-      { t: 'events', events: [event('object_detail')] }, // objects do not cross worlds as JSON strings
+      { type: 'events', events: [event('object_detail')] }, // objects do not cross worlds as JSON strings
       'not json',
       '[]',
       'null',
-      JSON.stringify({ t: 'events', events: 'all of them' }),
-      JSON.stringify({ t: 'events', events: [{ ...event('bad_id'), id: 'not-a-uuid' }] }),
-      JSON.stringify({ t: 'events', events: [{ ...event('bad_kind'), kind: 'system' }] }),
-      JSON.stringify({ t: 'events', events: [event('')] }),
-      JSON.stringify({ t: 'events', events: [event('x'.repeat(300))] }),
-      JSON.stringify({ t: 'events', events: [event('huge_event', { properties: { blob: 'x'.repeat(70 * 1024) } })] }),
-      JSON.stringify({ t: 'events', events: Array.from({ length: 1001 }, () => event('too_many_in_one_message')) }),
-      `{"t":"events","events":[],"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`,
+      JSON.stringify({ type: 'events', events: 'all of them' }),
+      JSON.stringify({ type: 'events', events: [{ ...event('bad_id'), id: 'not-a-uuid' }] }),
+      JSON.stringify({ type: 'events', events: [{ ...event('bad_kind'), kind: 'system' }] }),
+      JSON.stringify({ type: 'events', events: [event('')] }),
+      JSON.stringify({ type: 'events', events: [event('x'.repeat(300))] }),
+      JSON.stringify({ type: 'events', events: [event('huge_event', { properties: { blob: 'x'.repeat(70 * 1024) } })] }),
+      JSON.stringify({ type: 'events', events: Array.from({ length: 1001 }, () => event('too_many_in_one_message')) }),
+      `{"type":"events","events":[],"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`,
       // Messages that claim to be the viewer's or the worker's.
       JSON.stringify({ type: 'save-settings', change: { apiHost: trapUrl, siteId: 'stolen' } }),
-      JSON.stringify({ t: 'save-settings', change: { apiHost: trapUrl, siteId: 'stolen' } }),
+      JSON.stringify({ type: 'save-settings', change: { apiHost: trapUrl, siteId: 'stolen' } }),
       JSON.stringify({ type: 'flush' }),
-      JSON.stringify({ t: 'clear', queue: true }),
+      JSON.stringify({ type: 'clear', queue: true }),
       JSON.stringify({ type: 'clear', queue: true }),
       JSON.stringify({ type: 'config', capture: false, autoEvents: false }),
-      JSON.stringify({ t: 'ack', ids: [] }),
+      JSON.stringify({ type: 'ack', ids: [] }),
     ];
     for (const message of messages) post(message);
     return messages.length;
@@ -65,7 +65,7 @@ window.__forge = {
   /** A well-formed event that claims to come from another origin and tab. */
   spoof(victimUrl) {
     const spoofed = event('spoofed_origin', { origin: new URL(victimUrl).origin, tabId: 1, page: { ...event('x').page, url: victimUrl } });
-    post(JSON.stringify({ t: 'events', events: [spoofed] }));
+    post(JSON.stringify({ type: 'events', events: [spoofed] }));
     return spoofed.id;
   },
   /**
@@ -74,7 +74,7 @@ window.__forge = {
    */
   silence(startedType) {
     const done = [];
-    const ready = JSON.stringify({ t: 'ready', capture: false, autoEvents: false });
+    const ready = JSON.stringify({ type: 'ready', capture: false, autoEvents: false });
     // 1. A forged bridge-to-page `ready` with capture off, on the old window channel.
     window.dispatchEvent(new CustomEvent(OLD_CHANNEL_TO_PAGE, { detail: ready }));
     done.push('old-channel ready');
@@ -99,7 +99,7 @@ window.__forge = {
     const accepted = !window.dispatchEvent(new MouseEvent(HANDSHAKE, { relatedTarget: node, cancelable: true }));
     for (const type of [`${HANDSHAKE}page`, `${HANDSHAKE}bridge`]) {
       node.dispatchEvent(new CustomEvent(type, { detail: ready }));
-      node.dispatchEvent(new CustomEvent(type, { detail: JSON.stringify({ t: 'events', events: [event('forged_offer')] }) }));
+      node.dispatchEvent(new CustomEvent(type, { detail: JSON.stringify({ type: 'events', events: [event('forged_offer')] }) }));
     }
     done.push(accepted ? 'offer accepted' : 'offer ignored');
     return done;
@@ -108,7 +108,7 @@ window.__forge = {
   flood(messages, perMessage) {
     const started = performance.now();
     for (let m = 0; m < messages; m++) {
-      post(JSON.stringify({ t: 'events', events: Array.from({ length: perMessage }, (_, i) => event('forged_flood', { properties: { m, i } })) }));
+      post(JSON.stringify({ type: 'events', events: Array.from({ length: perMessage }, (_, i) => event('forged_flood', { properties: { m, i } })) }));
     }
     return performance.now() - started;
   },
