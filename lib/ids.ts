@@ -50,12 +50,13 @@ export function createIdGenerator(
 /**
  * The id in slot `k` (0 ≤ k < ID_ROOM) before `id`, one of this generator's: after every id
  * given before `id`, before `id` itself, and as unique (same random bits, another slot).
+ * The generator's ids end their counter in slot 7 (hex 7 or f): the slots are that digit's
+ * seven below.
  *
  * @example idBefore('0192f5a0-0000-700f-8000-000000000000', 0) // → '0192f5a0-0000-7008-8000-000000000000'
  */
 export function idBefore(id: string, k: number): string {
-  const slot = (parseInt(id.slice(15, 18), 16) & ~ID_ROOM) | k;
-  return `${id.slice(0, 15)}${slot.toString(16).padStart(3, '0')}${id.slice(18)}`;
+  return id.slice(0, 17) + (id[17]! < '8' ? '0123456' : '89abcde')[k] + id.slice(18);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
