@@ -1,4 +1,4 @@
-import type { WireEvent } from './wire';
+import type { WireEvent } from './wire/events';
 
 /**
  * The local collector's live feed, `GET /__collector/stream`, in one place: the collector

@@ -1,10 +1,10 @@
 import { isPlainObject, type JsonObject } from './json';
-import type { CallOp } from './wire-calls';
+import type { CallOp } from './wire/ops';
 
 /**
  * One captured event as it travels page → bridge → worker → viewer. Every field is set by
  * the tracker at `track()` time; the wire shape sent to Trodo is derived from it in
- * `lib/wire.ts` and nowhere else.
+ * `lib/wire/events.ts` and nowhere else.
  *
  * @example
  * { id: '0192…', time: 1732540800000, kind: 'custom', name: 'signup_completed',
@@ -34,7 +34,7 @@ export interface TrodoEvent {
   userId?: string;
   /**
    * Set when this is not an event but an API call queued like one (identify, people.set,
-   * a session record, …): the operation. Its arguments are `properties`; `lib/wire-calls.ts`
+   * a session record, …): the operation. Its arguments are `properties`; `lib/wire/calls.ts`
    * shapes the request. Calls share the queue so they stay in order with the events around them.
    */
   call?: CallOp;

@@ -17,7 +17,7 @@ import type { LoadedPlan, Violation } from './plan/types';
 import { isUuid } from './ids';
 import { isPlainObject, type JsonObject } from './json';
 import type { Settings } from './settings';
-import { isCallOp } from './wire-calls';
+import { isCallOp } from './wire/ops';
 
 // ── page ⇄ bridge ─────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT, formatGap, formatStreamItem, streamParser, type StreamItem } from '../lib/collector-stream';
-import { toWireEvent } from '../lib/wire';
+import { toWireEvent } from '../lib/wire/events';
 import { makeEvent } from './helpers';
 
 const item = (seq: number): StreamItem => ({ seq, event: toWireEvent(makeEvent({ properties: { text: 'line one\nline two: "quoted"' } })), siteId: 's', receivedAt: 1, sender: 'node-sdk' });

@@ -156,7 +156,7 @@ describe('trodoEventProblem', () => {
 
   // BUG (lib/protocol.ts trodoEventProblem, the `time` check): any finite number passes, but
   // Date only holds ±8.64e15 ms. Such an event is accepted, queued, and later makes
-  // toWireEvent (lib/wire.ts `new Date(event.time).toISOString()`) throw RangeError.
+  // toWireEvent (lib/wire/events.ts `new Date(event.time).toISOString()`) throw RangeError.
   it('refuses a time outside the range a Date can hold', () => {
     expect(trodoEventProblem(withField('time', 1e16))).not.toBeNull();
   });

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import type { Collector } from '../collector/server';
-import { PATHS } from '../wire';
+import { PATHS } from '../wire/events';
 import { pageHeap } from './extension';
 import { harness } from './harness';
 import { waitUntil } from './stats';

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject } from '../json';
-import { NODE_SDK_USER_AGENT, PATHS, SITE_ID_HEADER, wireEventProblem, type WireEvent } from '../wire';
-import { CALL_ID_HEADER, identifiedDistinctId } from '../wire-calls';
+import { NODE_SDK_USER_AGENT, PATHS, SITE_ID_HEADER, wireEventProblem, type WireEvent } from '../wire/events';
+import { identifiedDistinctId } from '../wire/ops';
+import { CALL_ID_HEADER } from '../wire/calls';
 import type { createFaultPlan } from './faults';
 import { EXTENSION_ORIGIN } from './guard';
 import { header, readBody, send, sendTimeout } from './http';

@@ -2,7 +2,7 @@ import { compilePlan } from '../plan/check';
 import { coverage } from '../plan/coverage';
 import { subjectOfWire } from '../plan/subject';
 import type { Plan, PlanCheck } from '../plan/types';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 import { sourceOf } from './query';
 
 /**

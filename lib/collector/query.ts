@@ -1,6 +1,6 @@
 import { SERVER_REFERRER } from '../event';
 import { isPlainObject } from '../json';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 import type { ReceivedEvent } from './store';
 
 /**

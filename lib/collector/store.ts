@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { EventSender, StreamItem } from '../collector-stream';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 import { countByName } from './query';
 
 /** An accepted event, with its sequence number (the stream's id) and who posted it. */

@@ -1,6 +1,6 @@
 import { closest, countByName, matches, type Difference, type EventMatch } from './query';
 import type { ReceivedEvent } from './store';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 
 /** What POST /__collector/wait answers. */
 export type WaitResult =

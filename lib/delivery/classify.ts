@@ -1,5 +1,5 @@
 import { isPlainObject } from '../json';
-import { rejectedEventIds } from '../wire';
+import { rejectedEventIds } from '../wire/events';
 import { parseRetryAfter } from './backoff';
 import type { HttpResult } from './transport';
 

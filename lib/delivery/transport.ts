@@ -1,5 +1,5 @@
 import type { Json } from '../json';
-import type { HttpRequest } from '../wire';
+import type { HttpRequest } from '../wire/events';
 
 /** What one HTTP attempt came to. */
 export type HttpResult =

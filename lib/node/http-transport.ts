@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Json } from '../json';
-import { NODE_SDK_USER_AGENT } from '../wire';
+import { NODE_SDK_USER_AGENT } from '../wire/events';
 import type { HttpResult, Transport } from '../delivery/transport';
 
 /**

@@ -1,5 +1,5 @@
 import { isPlainObject, type Json, type JsonObject } from '../json';
-import type { CallOp } from '../wire-calls';
+import type { CallOp } from '../wire/ops';
 import type { CallResult } from './types';
 
 /** Queues one call for a distinct id; the id's session record is not needed for these. */

@@ -2,7 +2,7 @@ import { backoffDelay, type BackoffPolicy } from '../delivery/backoff';
 import { rejectedItems, splitAfter413, takeBatch } from '../delivery/batch';
 import { classify } from '../delivery/classify';
 import type { HttpResult, Transport } from '../delivery/transport';
-import { requestFor } from '../wire-calls';
+import { requestFor } from '../wire/calls';
 import type { ItemOutcome, QueueItem, memoryQueue } from './queue';
 
 /**

@@ -1,5 +1,5 @@
 import type { TrodoEvent } from '../event';
-import { wirePageData, type WireEvent } from '../wire';
+import { wirePageData, type WireEvent } from '../wire/events';
 import type { PlanSubject } from './types';
 
 /** An event from the extension's queue as the plan sees it. Page data is shaped only when a plan asks for it. */

@@ -2,7 +2,7 @@ import type { Difference, EventFilter, EventMatch } from '../collector/query';
 import type { collectorPlan } from '../collector/plan-route';
 import type { Summary } from '../collector/store';
 import type { Violation } from '../plan/types';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 
 /** GET /__collector/violations: the plan in force (null without one), its coverage, each event that broke it. */
 export type ViolationReport = Partial<ReturnType<ReturnType<typeof collectorPlan>['violations']>> & { plan: { name: string; version: string; key: string } | null; events: { event_id: string; event_name: string; violations: Violation[] }[] };

@@ -1,5 +1,5 @@
 import type { Difference } from '../collector/query';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 import type { ViolationReport, WaitAnswer } from './collector-client';
 
 type Missed = Extract<WaitAnswer, { ok: false }>;

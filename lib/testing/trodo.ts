@@ -1,6 +1,6 @@
 import type { EventFilter, EventMatch } from '../collector/query';
 import type { Summary } from '../collector/store';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 import type { CollectorClient, ViolationReport, WaitAnswer } from './collector-client';
 import { describeMiss } from './describe';
 import type { ExtensionStatus } from './extension-status';

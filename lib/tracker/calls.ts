@@ -1,7 +1,7 @@
 import type { TrodoEvent } from '../event';
 import type { Json, JsonObject } from '../json';
 import { sanitizeProperties } from '../sanitize';
-import type { CallOp } from '../wire-calls';
+import type { CallOp } from '../wire/ops';
 import type { Identity } from './identity';
 import { NativePromise } from './natives';
 import type { SessionItem } from './session';

@@ -4,7 +4,7 @@ import { ID_ROOM, idBefore } from '../ids';
 import type { JsonObject } from '../json';
 import { CAPS, HELLO, encodeEvents, type BridgeToPage } from '../protocol';
 import { sanitizeProperties } from '../sanitize';
-import { identifiedDistinctId } from '../wire-calls';
+import { identifiedDistinctId } from '../wire/ops';
 import { AUTO_CATEGORIES, type AutoEventName, type Emit } from './auto/catalog';
 import { createAutoConfig } from './auto/config';
 import type { Apply, Result } from './calls';

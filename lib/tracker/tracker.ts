@@ -1,7 +1,7 @@
 import { isPlainObject } from '../json';
 import { propagationHeaders } from '../propagation';
 import { encodeSdk } from '../protocol';
-import { identifiedDistinctId } from '../wire-calls';
+import { identifiedDistinctId } from '../wire/ops';
 import type { AutoEventsApi, AutoEventsOptions } from './auto/config';
 import { createCallKit, type Apply, type Result } from './calls';
 import { createCore, type TrackOptions, type TrackerDeps } from './core';

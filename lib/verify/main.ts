@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { isPlainObject } from '../json';
 import { readPlanText } from '../plan/read';
 import { collectorClient } from '../testing/collector-client';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 import { junitXml } from './junit';
 import { renderVerdict, verdict } from './verdict';
 

@@ -1,6 +1,6 @@
 import { collectorPlan } from '../collector/plan-route';
 import type { Plan } from '../plan/types';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 
 /** What `trodo-qa verify` concludes from a plan and the events of a run. */
 export interface Verdict {

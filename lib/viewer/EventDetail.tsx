@@ -1,6 +1,6 @@
 import type { HistoryRecord } from '../history';
 import type { Json } from '../json';
-import { toWireEvent } from '../wire';
+import { toWireEvent } from '../wire/events';
 import { lintEvent } from './lint';
 import { SENDERS, formatTime } from './model';
 import { describeViolation, violationsOf } from './plan-view';

@@ -1,5 +1,5 @@
 import type { HistoryRecord } from '../history';
-import { toWireEvent } from '../wire';
+import { toWireEvent } from '../wire/events';
 
 /** One exported event: exactly what is (or would be) sent, and what became of it. */
 export function exportRecord(record: HistoryRecord) {

@@ -1,6 +1,6 @@
 import type { HistoryRecord } from '../history';
 import type { LoadedPlan } from '../plan/types';
-import { toWireEvent } from '../wire';
+import { toWireEvent } from '../wire/events';
 import { planCoverage, describeViolation } from './plan-view';
 
 /** Where the report was made: the browser and the extension's version. */

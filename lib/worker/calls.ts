@@ -1,6 +1,6 @@
 import type { HistoryRecord } from '../history';
 import type { WorkerToBridge } from '../protocol';
-import { identifyAnswer } from '../wire-calls';
+import { identifyAnswer } from '../wire/calls';
 import type { HttpResult } from '../delivery/transport';
 
 /**

@@ -1,6 +1,6 @@
 import type { HistoryRecord } from '../history';
-import { bulkRequestOf, toWireEvent, type HttpRequest, type WireEvent } from '../wire';
-import { requestFor } from '../wire-calls';
+import { bulkRequestOf, toWireEvent, type HttpRequest, type WireEvent } from '../wire/events';
+import { requestFor } from '../wire/calls';
 
 /** A batch ready to go: its request, built once, and the records it carries. */
 export interface EncodedBatch {

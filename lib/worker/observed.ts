@@ -2,7 +2,7 @@ import { isPlainObject, type JsonObject } from '../json';
 import { subjectOfWire } from '../plan/subject';
 import type { PlanSubject, Violation } from '../plan/types';
 import type { ObservedEvent, ObservedRequest } from '../protocol';
-import type { WireEvent } from '../wire';
+import type { WireEvent } from '../wire/events';
 
 /** Trodo's ingestion host as the official SDK (trodo@2.0.0) has it built in. */
 export const OFFICIAL_API_URLS = ['https://sdkapi.trodo.ai/*'];

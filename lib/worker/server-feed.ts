@@ -3,7 +3,7 @@ import type { HistoryRecord } from '../history';
 import { isUuid } from '../ids';
 import { trodoEventProblem, type ServerFeedState } from '../protocol';
 import { isLoopbackHost } from '../sending';
-import { fromWireEvent, joinUrl } from '../wire';
+import { fromWireEvent, joinUrl } from '../wire/events';
 
 
 export interface ServerFeedDeps {

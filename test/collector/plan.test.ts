@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
 import { compilePlan } from '../../lib/plan/check';
 import { subjectOfEvent } from '../../lib/plan/subject';
-import { toWireEvent } from '../../lib/wire';
+import { toWireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 import { ACME } from '../plan/fixtures';
 

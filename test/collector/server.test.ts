@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Collector, ReceivedRequest } from '../../lib/collector/server';
-import { toWireEvent, type WireEvent } from '../../lib/wire';
+import { toWireEvent, type WireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 import { start } from './start';
 

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
-import { toWireEvent, type WireEvent } from '../../lib/wire';
+import { toWireEvent, type WireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 
 let collector: Collector | null = null;

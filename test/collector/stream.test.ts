@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STREAM_PATH, readStream, type StreamItem, type StreamMessage } from '../../lib/collector-stream';
 import { createTrodo } from '../../lib/node/index';
-import { toWireEvent, type WireEvent } from '../../lib/wire';
+import { toWireEvent, type WireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 import { raw } from './raw-http';
 import { start } from './start';

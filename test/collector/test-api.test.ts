@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
-import { toWireEvent, type WireEvent } from '../../lib/wire';
+import { toWireEvent, type WireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 
 const open: Collector[] = [];

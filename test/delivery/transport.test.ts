@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
-import { bulkRequest } from '../../lib/wire';
+import { bulkRequest } from '../../lib/wire/events';
 import { fetchTransport } from '../../lib/delivery/transport';
 import { makeEvent } from '../helpers';
 

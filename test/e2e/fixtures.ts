@@ -7,7 +7,7 @@ import { startSiteServer } from '../../lib/demo/site-server';
 import type { Settings } from '../../lib/settings';
 import { configureExtension, withTimeout } from '../../lib/testing/extension-settings';
 import type { exportRecord } from '../../lib/viewer/export';
-import { PATHS, type WireEvent } from '../../lib/wire';
+import { PATHS, type WireEvent } from '../../lib/wire/events';
 
 /** The slice of the extension API used inside `worker.evaluate` (it runs in the worker, not here). */
 declare const chrome: {

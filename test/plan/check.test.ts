@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePlan, planKey } from '../../lib/plan/check';
 import { subjectOfEvent, subjectOfWire } from '../../lib/plan/subject';
 import type { Plan, PlanSubject } from '../../lib/plan/types';
-import { toWireEvent } from '../../lib/wire';
+import { toWireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 import { ACME } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InitOptions } from '../../lib/tracker/tracker';
 import { memoryOutboxStore } from '../../lib/tracker/outbox-store';
-import { callBody } from '../../lib/wire-calls';
+import { callBody } from '../../lib/wire/calls';
 import { trackerHarness } from './harness';
 
 describe('identify, reset and sessions in the page tracker', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callBody, callPath } from '../../lib/wire-calls';
+import { callBody, callPath } from '../../lib/wire/calls';
 import { trackerHarness } from './harness';
 
 /** The requests the calls made so far become, as [path, body] (session items left out). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../lib/collector/server';
 import { verifyMain } from '../../lib/verify/main';
-import { toWireEvent, type WireEvent } from '../../lib/wire';
+import { toWireEvent, type WireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
 import { ACME } from '../plan/fixtures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toJson, toNdjson } from '../../lib/viewer/export';
-import { toWireEvent } from '../../lib/wire';
+import { toWireEvent } from '../../lib/wire/events';
 import { makeEvent, makeRecord } from '../helpers';
 
 const records = [

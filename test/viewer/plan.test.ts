@@ -5,7 +5,7 @@ import type { TrodoEvent } from '../../lib/event';
 import { applyMessage, INITIAL_MODEL } from '../../lib/viewer/model';
 import { planCoverage } from '../../lib/viewer/plan-view';
 import { qaReport } from '../../lib/viewer/report';
-import { toWireEvent } from '../../lib/wire';
+import { toWireEvent } from '../../lib/wire/events';
 import { T0, makeEvent, makeRecord } from '../helpers';
 import { ACME } from '../plan/fixtures';
 import { viewOf } from './view-of';

@@ -6,7 +6,7 @@ import { createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import type { WorkerStore } from '../../lib/worker/store';
 import type { HttpResult, SendOptions } from '../../lib/delivery/transport';
-import type { HttpRequest } from '../../lib/wire';
+import type { HttpRequest } from '../../lib/wire/events';
 import { records } from './delivery-helpers';
 
 type Answer = HttpResult | ((events: { event_id: string }[]) => HttpResult);

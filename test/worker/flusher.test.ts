@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryState, HistoryRecord } from '../../lib/history';
 import type { Json } from '../../lib/json';
 import { defaultSettings, type Settings } from '../../lib/settings';
-import type { HttpRequest, WireEvent } from '../../lib/wire';
+import type { HttpRequest, WireEvent } from '../../lib/wire/events';
 import { MAX_IN_FLIGHT, MAX_UNCOMMITTED, createFlusher } from '../../lib/worker/flusher';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import type { WorkerStore } from '../../lib/worker/store';
@@ -643,7 +643,7 @@ describe('createFlusher', () => {
 
   // BUG: an event whose time is a finite number outside the Date range (e.g. from
   // `Trodo.track('x', {}, { timestamp: 1e16 })`, accepted by lib/tracker/tracker.ts and
-  // lib/protocol.ts) makes bulkRequest → toWireEvent (lib/wire.ts, `new Date(event.time)
+  // lib/protocol.ts) makes bulkRequest → toWireEvent (lib/wire/events.ts, `new Date(event.time)
   // .toISOString()`) throw RangeError inside drain() (lib/worker/flusher.ts). The flush
   // fails as a "store failure" and retries the same head batch forever: every event queued
   // after it is stuck until the poison event ages out (7 days).

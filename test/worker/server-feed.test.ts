@@ -3,7 +3,7 @@ import { startCollector, type Collector } from '../../lib/collector/server';
 import { createTrodo } from '../../lib/node/index';
 import type { ServerFeedState } from '../../lib/protocol';
 import { defaultSettings } from '../../lib/settings';
-import { toWireEvent } from '../../lib/wire';
+import { toWireEvent } from '../../lib/wire/events';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
 import { STREAM_ID_KEY, createWorkerService } from '../../lib/worker/service';
 import type { WorkerStore } from '../../lib/worker/store';

@@ -3,7 +3,7 @@ import type { TrodoEvent } from '../../lib/event';
 import type { HistoryRecord } from '../../lib/history';
 import { ANY_VIEW, BRIDGE_PORT, RATE, VIEWER_PORT, type WorkerToBridge, type WorkerToViewer } from '../../lib/protocol';
 import { defaultSettings, type Settings } from '../../lib/settings';
-import type { HttpRequest, WireEvent } from '../../lib/wire';
+import type { HttpRequest, WireEvent } from '../../lib/wire/events';
 import { memoryWorkerStore } from '../../lib/worker/memory-store';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
 import { FORGET_AFTER_MS } from '../../lib/worker/viewer-hub';

@@ -1,6 +1,7 @@
-import { SERVER_REFERRER, type TrodoEvent } from './event';
-import type { JsonObject } from './json';
-import { PATHS, SITE_ID_HEADER, bulkRequest, eventRequest, joinUrl, utmOf, type HttpRequest } from './wire';
+import { SERVER_REFERRER, type TrodoEvent } from '../event';
+import type { JsonObject } from '../json';
+import { PATHS, SITE_ID_HEADER, bulkRequest, eventRequest, joinUrl, utmOf, type HttpRequest } from './events';
+import type { CallOp } from './ops';
 
 /**
  * The wire format of everything that is not a plain event: session records, identity,
@@ -9,25 +10,8 @@ import { PATHS, SITE_ID_HEADER, bulkRequest, eventRequest, joinUrl, utmOf, type 
  * the request the official `trodo` SDK (2.0.0) would make, byte for byte in paths and
  * body keys. Only the worker builds requests, so the site id comes from its settings.
  */
-export const CALL_OPS = [
-  'session', 'identify', 'reset',
-  'people/set', 'people/set_once', 'people/unset', 'people/increment', 'people/append', 'people/union',
-  'people/remove', 'people/track_charge', 'people/clear_charges', 'people/delete_user',
-  'groups/set_group', 'groups/add_group', 'groups/remove_group',
-  'groups/profile/set', 'groups/profile/set_once', 'groups/profile/union', 'groups/profile/remove',
-  'groups/profile/unset', 'groups/profile/increment', 'groups/profile/append', 'groups/profile/delete',
-] as const;
-
-export type CallOp = (typeof CALL_OPS)[number];
-
 /** Extra header on every call request: the queue item's id, for deduplication. */
 export const CALL_ID_HEADER = 'X-Trodo-Call-Id';
-
-const OPS: ReadonlySet<string> = /* @__PURE__ */ new Set(CALL_OPS);
-
-export function isCallOp(value: unknown): value is CallOp {
-  return typeof value === 'string' && OPS.has(value);
-}
 
 export function callPath(op: CallOp): string {
   return op === 'session' ? PATHS.session : `/api/sdk/${op}`;
@@ -165,9 +149,4 @@ export function identifyAnswer(body: unknown): string | null {
   if (typeof b.distinctId === 'string' && b.distinctId) return b.distinctId;
   if (b.merged && typeof b.newDistinctId === 'string' && b.newDistinctId) return b.newDistinctId;
   return null;
-}
-
-/** The distinct id the tracker assumes right after identify(id), until Trodo answers. */
-export function identifiedDistinctId(identifyId: string): string {
-  return `id_${identifyId}`;
 }

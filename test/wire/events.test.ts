@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TrodoEvent } from '../lib/event';
-import type { Json } from '../lib/json';
+import type { TrodoEvent } from '../../lib/event';
+import type { Json } from '../../lib/json';
 import {
   PATHS, SITE_ID_HEADER, bulkRequest, joinUrl, rejectedEventIds, toWireEvent, wireEventProblem, type WireEvent,
-} from '../lib/wire';
-import { PAGE, T0, makeEvent } from './helpers';
+} from '../../lib/wire/events';
+import { PAGE, T0, makeEvent } from '../helpers';
 
 describe('toWireEvent', () => {
   it('maps every field to the snake_case wire shape', () => {

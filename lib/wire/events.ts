@@ -1,6 +1,6 @@
-import type { PageData, TrodoEvent } from './event';
-import type { Json, JsonObject } from './json';
-import { isPlainObject } from './json';
+import type { PageData, TrodoEvent } from '../event';
+import type { Json, JsonObject } from '../json';
+import { isPlainObject } from '../json';
 
 /**
  * Every byte that goes to Trodo's ingestion API is shaped here: paths, headers, bodies and

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TrodoEvent } from '../lib/event';
-import { toWireEvent } from '../lib/wire';
-import { CALL_OPS, callPath, callRequest, describeAgent, identifyAnswer, isCallOp, requestFor, sessionRecord } from '../lib/wire-calls';
+import type { TrodoEvent } from '../../lib/event';
+import { toWireEvent } from '../../lib/wire/events';
+import { CALL_OPS, isCallOp } from '../../lib/wire/ops';
+import { callPath, callRequest, describeAgent, identifyAnswer, requestFor, sessionRecord } from '../../lib/wire/calls';
 
 const page = { url: 'https://shop.test/a?utm_source=news&utm_campaign=fall', path: '/a', title: 'A', referrer: null, screenWidth: 1440, screenHeight: 900, viewportWidth: 1, viewportHeight: 1, dpi: 2 };
 const base: TrodoEvent = { id: '0192f000-0000-7000-8000-000000000001', time: Date.UTC(2026, 0, 1), kind: 'custom', name: 'x', category: 'api', sessionId: 's1', distinctId: 'anon_1', userId: 'u1', properties: {}, page };
