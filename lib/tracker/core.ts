@@ -13,7 +13,7 @@ import { NativePromise } from './natives';
 import { createOutbox } from './outbox';
 import { MAX_OUTBOX_EVENTS, oldestOver } from './outbox-bound';
 import type { OutboxStore } from './outbox-store';
-import { advance, groupProperties, type SessionItem } from './session';
+import { advance, continues, groupProperties, type SessionItem } from './session';
 
 /** Effects the tracker needs; `install.ts` passes the browser's, tests pass fakes. */
 export interface TrackerDeps {
@@ -186,29 +186,43 @@ export function createCore(deps: TrackerDeps) {
    * `apply`. False: tracking consent is withdrawn, nothing was stamped.
    */
   function stamp(e: TrodoEvent, at: number, apply?: Apply): boolean {
-    unstamped.delete(e.id);
+    if (unstamped.size) unstamped.delete(e.id);
     const s = state!;
     if (s.consent === false) return false;
+    if (!apply && continues(s, at)) {
+      // Only activity (almost every event): what `advance` would return, without copying the state.
+      if (at > s.lastActivityAt) s.lastActivityAt = at;
+      return stamped(e, s, false);
+    }
     // The oldest unstamped item (an auto-event held for the extension's answer) was born first:
     // a session that starts now starts before it, at its time.
-    let [anchor, from] = [e.id, at];
+    let anchor = e.id;
+    let from = at;
     if (unstamped.size) {
       // Births are in id order, and so is this map: its first item is the oldest.
       const [id, born] = unstamped.entries().next().value!;
-      if (id < anchor) [anchor, from] = [id, born];
+      if (id < anchor) {
+        anchor = id;
+        from = born;
+      }
     }
     const step = advance(s, from, deps.newId);
     const next = step.state;
     if (at > next.lastActivityAt) next.lastActivityAt = at;
     for (const item of step.items) queue(fromSession(item, next, anchor));
-    e.sessionId = next.sessionId;
-    e.distinctId = next.distinctId;
-    e.userId = next.anonymousId;
-    // Official SDK: memberships first, so the caller's own properties win.
-    if (!e.call && next.groups) e.properties = { ...groupProperties(next.groups), ...e.properties };
     state = next;
-    if (apply) state = apply(e, next, (items) => items.forEach((item) => queue(fromSession(item, next, e.id)))) ?? next;
-    changed(state, !!apply || step.items.length > 0);
+    return stamped(e, next, step.items.length > 0, apply);
+  }
+
+  /** Gives an item the state's ids and group memberships, runs the call's change, and saves the state. */
+  function stamped(e: TrodoEvent, s: Identity, started: boolean, apply?: Apply): true {
+    e.sessionId = s.sessionId;
+    e.distinctId = s.distinctId;
+    e.userId = s.anonymousId;
+    // Official SDK: memberships first, so the caller's own properties win.
+    if (!e.call && s.groups) e.properties = { ...groupProperties(s.groups), ...e.properties };
+    if (apply) state = apply(e, s, (items) => items.forEach((item) => queue(fromSession(item, s, e.id)))) ?? s;
+    changed(state!, !!apply || started);
     return true;
   }
 

@@ -23,6 +23,7 @@ export interface SessionItem {
  * @example advance(identity, Date.now(), randomUuid) // → { state, items: [record, session_start] } the first time
  */
 export function advance(s: Identity, now: number, newId: () => string): { state: Identity; items: SessionItem[] } {
+  if (continues(s, now)) return { state: { ...s, lastActivityAt: Math.max(s.lastActivityAt, now) }, items: [] };
   const state: Identity = { ...s, lastActivityAt: Math.max(s.lastActivityAt, now) };
   let items: SessionItem[] = [];
   if (now - s.lastActivityAt > SESSION_TIMEOUT_MS) {
@@ -36,6 +37,15 @@ export function advance(s: Identity, now: number, newId: () => string): { state:
     items[items.length] = { name: 'session_start', sessionId: state.sessionId, time: now, properties: {} };
   }
   return { state, items };
+}
+
+/**
+ * Whether activity at `now` changes nothing but the last activity time (`advance` then
+ * returns no items): the case of almost every event, which the tracker core takes without
+ * a copy of its state, on track()'s hot path.
+ */
+export function continues(s: Identity, now: number): boolean {
+  return s.announced === s.sessionId && now - s.lastActivityAt <= SESSION_TIMEOUT_MS;
 }
 
 /** The end of the current session, if it was announced: its session_end and final record (timeouts, reset). */
