@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_TIMEOUT_MS, newIdentity } from '../../lib/tracker/identity';
-import { advance, ending } from '../../lib/tracker/session';
+import { advance, continues, ending } from '../../lib/tracker/session';
 
 function ids() {
   let n = 0;
@@ -53,5 +53,14 @@ describe('advance (the session step)', () => {
     const newId = ids();
     const shared = { ...newIdentity(newId, 0), announced: 'id-2' };
     expect(advance(shared, 1000, newId).items).toEqual([]);
+  });
+
+  it('continues() says exactly when advance() has no items (the tracker then skips the copy)', () => {
+    const newId = ids();
+    const fresh = newIdentity(newId, 0);
+    const announced = { ...fresh, announced: fresh.sessionId };
+    for (const [state, now] of [[fresh, 10], [announced, 10], [announced, SESSION_TIMEOUT_MS], [announced, SESSION_TIMEOUT_MS + 1], [announced, -5]] as const) {
+      expect(continues(state, now)).toBe(advance(state, now, newId).items.length === 0);
+    }
   });
 });
