@@ -187,35 +187,29 @@ export function createCore(deps: TrackerDeps) {
    */
   function stamp(e: TrodoEvent, at: number, apply?: Apply): boolean {
     if (unstamped.size) unstamped.delete(e.id);
-    const s = state!;
+    let s = state!;
     if (s.consent === false) return false;
-    if (!apply && continues(s, at)) {
-      // Only activity (almost every event): what `advance` would return, without copying the state.
-      if (at > s.lastActivityAt) s.lastActivityAt = at;
-      return stamped(e, s, false);
-    }
-    // The oldest unstamped item (an auto-event held for the extension's answer) was born first:
-    // a session that starts now starts before it, at its time.
-    let anchor = e.id;
-    let from = at;
-    if (unstamped.size) {
-      // Births are in id order, and so is this map: its first item is the oldest.
-      const [id, born] = unstamped.entries().next().value!;
-      if (id < anchor) {
-        anchor = id;
-        from = born;
+    let started = false;
+    // Almost every event only adds activity: then the state is not copied (track()'s hot path).
+    if (!continues(s, at)) {
+      // The oldest unstamped item (an auto-event held for the extension's answer) was born
+      // first: a session that starts now starts before it, at its time.
+      let anchor = e.id;
+      let from = at;
+      if (unstamped.size) {
+        // Births are in id order, and so is this map: its first item is the oldest.
+        const [id, born] = unstamped.entries().next().value!;
+        if (id < anchor) {
+          anchor = id;
+          from = born;
+        }
       }
+      const step = advance(s, from, deps.newId);
+      state = s = step.state;
+      for (const item of step.items) queue(fromSession(item, s, anchor));
+      started = step.items.length > 0;
     }
-    const step = advance(s, from, deps.newId);
-    const next = step.state;
-    if (at > next.lastActivityAt) next.lastActivityAt = at;
-    for (const item of step.items) queue(fromSession(item, next, anchor));
-    state = next;
-    return stamped(e, next, step.items.length > 0, apply);
-  }
-
-  /** Gives an item the state's ids and group memberships, runs the call's change, and saves the state. */
-  function stamped(e: TrodoEvent, s: Identity, started: boolean, apply?: Apply): true {
+    if (at > s.lastActivityAt) s.lastActivityAt = at;
     e.sessionId = s.sessionId;
     e.distinctId = s.distinctId;
     e.userId = s.anonymousId;
