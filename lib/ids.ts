@@ -69,7 +69,12 @@ function hex(bytes: Uint8Array, from: number, to: number): string {
 
 /** Ids for anonymous users and sessions: v4-shaped, unordered. */
 export function randomUuid(): string {
-  return crypto.randomUUID();
+  // Not crypto.randomUUID: it exists only in secure contexts, and QA runs plain-http
+  // staging sites too (getRandomValues exists everywhere).
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  return `${hex(b, 0, 4)}-${hex(b, 4, 6)}-${hex(b, 6, 8)}-${hex(b, 8, 10)}-${hex(b, 10, 16)}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

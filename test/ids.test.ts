@@ -135,6 +135,16 @@ describe('randomUuid / isUuid', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('randomUuid works where crypto.randomUUID does not (a plain-http page is not a secure context)', () => {
+    const randomUUID = crypto.randomUUID;
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      expect(randomUuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: randomUUID, configurable: true });
+    }
+  });
+
   it('isUuid accepts lower-case UUIDs only', () => {
     expect(isUuid('0192f5a0-0000-7000-8000-000000000000')).toBe(true);
     expect(isUuid('0192F5A0-0000-7000-8000-000000000000')).toBe(false);

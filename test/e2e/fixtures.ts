@@ -46,6 +46,12 @@ interface Fixtures {
   sitePage: Page;
 }
 
+/**
+ * A name for the fixture site that is not a secure context (127.0.0.1 and localhost are), as a
+ * plain-http staging site is not: `http://${PLAIN_HTTP_HOST}:<site port>/` reaches it.
+ */
+export const PLAIN_HTTP_HOST = 'shop.plain-http.test';
+
 export const test = base.extend<Fixtures, { site: { url: string } }>({
   site: [
     async ({}, use) => {
@@ -63,7 +69,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
   },
 
   extension: async ({ collector }, use) => {
-    const { context, extensionId } = await launchWithExtension();
+    const { context, extensionId } = await launchWithExtension({ args: [`--host-resolver-rules=MAP ${PLAIN_HTTP_HOST} 127.0.0.1`] });
     const extension = extensionOf(context, extensionId);
     await extension.configure({ apiHost: collector.url, siteId: 'e2e-site', flushIntervalMs: 100, batchSize: 50 });
     await use(extension);

@@ -1,4 +1,4 @@
-import { expect, received, test } from './fixtures';
+import { PLAIN_HTTP_HOST, expect, received, test } from './fixtures';
 
 test('a track call from page code reaches the collector in Trodo’s shape, with the site id header', async ({ collector, extension, sitePage, site }) => {
   void extension;
@@ -76,4 +76,18 @@ test('bad input is handled in the page without throwing, and nothing invalid is 
   expect(weird.custom_properties).toEqual({ cyclic: { name: 'loop' }, big: '10', nan: null, when: '1970-01-01T00:00:00.000Z' });
   expect(debug.some((line) => line.includes('event name must not be empty'))).toBe(true);
   expect(debug.some((line) => line.includes('limit is 255'))).toBe(true);
+});
+
+test('on a plain-http site (not a secure context) the tracker starts and its events arrive with a session', async ({ collector, extension, sitePage, site }) => {
+  void extension;
+  const url = site.url.replace('127.0.0.1', PLAIN_HTTP_HOST);
+  await sitePage.goto(`${url}/index.html`);
+  // What the page sees: no crypto.randomUUID here, which the tracker must not need.
+  expect(await sitePage.evaluate(() => [window.isSecureContext, typeof crypto.randomUUID])).toEqual([false, 'undefined']);
+  expect(await sitePage.evaluate(() => window.Trodo!.ready().then(() => window.Trodo!.getSessionData().distinctId))).toMatch(/^anon_\d+_[0-9a-f-]{36}_/);
+  await sitePage.click('#signup');
+
+  const [got] = await received(collector, 1, (e) => e.event.event_name === 'signup_completed');
+  expect(got!.event.page_data.current_url).toBe(`${url}/index.html`);
+  expect(got!.event.session_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
