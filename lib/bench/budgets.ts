@@ -10,6 +10,8 @@
  * half a KiB, so that growth is a decision made here rather than an accident.
  */
 export const TRACKER_CHUNK = 'content-scripts/tracker.js';
+/** The isolated-world bridge: a plain script listed as a content script by wxt.config.ts (see entrypoints/bridge.ts). */
+export const BRIDGE_CHUNK = 'bridge.js';
 
 const KiB = 1024;
 
@@ -19,7 +21,9 @@ export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
   // track() path: about +300 B) met propagation headers (issue 16, +35 B): merging
   // tracker.ts and api.ts into one core is where these bytes are to come back.
   [TRACKER_CHUNK]: 12.5 * KiB, // measured 10.8 KiB with auto-capture; 12.4 KiB after issues 15 (part) and 16
-  'content-scripts/bridge.js': 7.5 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18)
+  // Lowered from 7.5 KiB when the bridge stopped bundling webextension-polyfill and WXT's
+  // content-script wrapper (issue 15: its start-up cost every page more than its own code).
+  [BRIDGE_CHUNK]: 4 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18); 3.5 KiB without the polyfill
   // Registered at run time for observe sites only (lib/worker/observe-script.ts).
   'content-scripts/observe.js': 0.5 * KiB,
   // Raised from 15 KiB for the tracking plan (issue 12), which by design is checked in the
