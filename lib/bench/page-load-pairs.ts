@@ -7,13 +7,14 @@ import { launchWithExtension, launchWithoutExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { configure } from './extension';
 import { LOOPBACK_ONLY_ARG } from './network-guard';
+import { measureScriptCost } from './page-script-cost';
 import { measurePageTiming, type Paired } from './page-timing';
 import { round } from './stats';
 
 /**
  * `npx tsx lib/bench/page-load-pairs.ts [--ext dir] [--control dir] [--pairs 20]`: only the
- * two page-load rows of the bench (load event end and domInteractive added), in well under a
- * minute. `--control` compares against another build instead of no extension at all, for
+ * two page-load rows of the bench (load event end and domInteractive added) and the
+ * extension scripts' main-thread CPU per load, in well under a minute. `--control` compares against another build instead of no extension at all, for
  * bisecting what the document_start scripts cost (a variant whose scripts do nothing is the floor).
  */
 const { values } = parseArgs({
@@ -38,6 +39,8 @@ try {
   const timing = await measurePageTiming(ext.context, control, `${site.url}/load.html`, Number(values.pairs));
   console.log(`page load added (load event end, ${values.pairs} pairs): ${pair(timing.load)}`);
   console.log(`domInteractive added: ${pair(timing.domInteractive)}`);
+  const cost = await measureScriptCost(ext.context, `${site.url}/load.html`);
+  console.log(`extension scripts' main-thread CPU per load (median of ${cost.loads}): ${ms(cost.beforeDomInteractive)} before domInteractive, ${ms(cost.domInteractiveToLoad)} to load end, ${ms(cost.previousPageUnload)} in the previous page's unload`);
 } finally {
   await Promise.allSettled([ext.context.close(), control.close()]);
   await Promise.allSettled([collector.close(), site.close()]);
