@@ -43,7 +43,7 @@ export async function measureScriptCost(context: BrowserContext, url: string, lo
   cdp.on('Tracing.dataCollected', collect);
   const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'loading', 'toplevel'] },
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'blink.user_timing', 'loading', 'toplevel'] },
     transferMode: 'ReportEvents',
   });
   for (let i = 0; i < loads; i++) {
