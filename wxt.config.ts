@@ -50,6 +50,9 @@ export default defineConfig({
   }),
   hooks: {
     'build:manifestGenerated': (_wxt, manifest) => {
+      // The bridge (entrypoints/bridge.ts), before the tracker: either may start first, but
+      // this way the tracker's offer finds the bridge listening.
+      manifest.content_scripts = [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['bridge.js'] }, ...(manifest.content_scripts ?? [])];
       if (sites.length === 0) return;
       for (const script of manifest.content_scripts ?? []) script.matches = sites;
     },

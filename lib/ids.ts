@@ -59,7 +59,8 @@ export function idBefore(id: string, k: number): string {
   return id.slice(0, 17) + (id[17]! < '8' ? '0123456' : '89abcde')[k] + id.slice(18);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// Pure: a bundle that uses no id generator (the bridge) drops the table instead of building it at start.
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex(bytes: Uint8Array, from: number, to: number): string {
   let out = '';

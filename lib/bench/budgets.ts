@@ -10,6 +10,8 @@
  * half a KiB, so that growth is a decision made here rather than an accident.
  */
 export const TRACKER_CHUNK = 'content-scripts/tracker.js';
+/** The isolated-world bridge: a plain script listed as a content script by wxt.config.ts (see entrypoints/bridge.ts). */
+export const BRIDGE_CHUNK = 'bridge.js';
 
 const KiB = 1024;
 
@@ -22,7 +24,9 @@ export const GZIP_BUDGETS: Readonly<Record<string, number>> = {
   // session's anchor on the oldest unstamped item), onIgnored's details ~70 B. Raised to
   // 12.75 KiB for that; the 12 KiB goal needs about 710 B more out of the chunk.
   [TRACKER_CHUNK]: 12.75 * KiB, // measured 10.8 KiB with auto-capture; 12.4 KiB after issues 15 (part) and 16; 12.69 KiB (12 995 B) with the one core (issue 15)
-  'content-scripts/bridge.js': 7.5 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18)
+  // Lowered from 7.5 KiB when the bridge stopped bundling webextension-polyfill and WXT's
+  // content-script wrapper (issue 15: its start-up cost every page more than its own code).
+  [BRIDGE_CHUNK]: 4 * KiB, // measured 5.9 KiB; 7.0 KiB with the page-SDK detection (issue 18); 3.5 KiB without the polyfill
   // Registered at run time for observe sites only (lib/worker/observe-script.ts).
   'content-scripts/observe.js': 0.5 * KiB,
   // Raised from 15 KiB for the tracking plan (issue 12), which by design is checked in the

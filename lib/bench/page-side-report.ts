@@ -1,4 +1,5 @@
 import type { LongestTask } from './longest-task';
+import type { ScriptCost } from './page-script-cost';
 import type { PageTiming, Paired } from './page-timing';
 import { round } from './stats';
 
@@ -6,6 +7,8 @@ import { round } from './stats';
 export interface PageSide {
   timing: PageTiming;
   longestTask: LongestTask;
+  /** The extension scripts' own main-thread CPU per load (absent from results written before it existed). */
+  scriptCost?: ScriptCost;
 }
 
 const ms = (value: number) => `${round(value, 1)} ms`;
@@ -18,6 +21,7 @@ export function pageSideRows(p: PageSide): { measures: string[]; goals: string[]
     measures: [
       `| page load added (navigation → load event end), median of ${p.timing.load.withExtension.length} paired, interleaved loads | ${added(p.timing.load)} |`,
       `| \`domInteractive\` added, the same loads | ${added(p.timing.domInteractive)} |`,
+      ...(p.scriptCost ? [scriptCostRow(p.scriptCost)] : []),
       `| longest main-thread task, 10 000 events in chunks of 500 until acked (CDP trace), median of ${p.longestTask.runsMs.length} | ${ms(p.longestTask.medianMs)} (runs ${p.longestTask.runsMs.map((v) => round(v, 1)).join(', ')}) |`,
     ],
     goals: [
@@ -26,4 +30,8 @@ export function pageSideRows(p: PageSide): { measures: string[]; goals: string[]
       `| longest task, 10 000-event burst | < 50 ms | ${ms(p.longestTask.medianMs)} | ${yes(p.longestTask.medianMs < 50)} |`,
     ],
   };
+}
+
+function scriptCostRow(c: ScriptCost): string {
+  return `| the extension's scripts' main-thread CPU per load (CDP trace, median of ${c.loads}): before \`domInteractive\` · to load end · the previous page's unload | ${ms(c.beforeDomInteractive)} · ${ms(c.domInteractiveToLoad)} · ${ms(c.previousPageUnload)} |`;
 }

@@ -9,6 +9,7 @@ import { harness } from './harness';
 import { measureLongestTask } from './longest-task';
 import { measureMainThread } from './main-thread';
 import { LOOPBACK_ONLY_ARG } from './network-guard';
+import { measureScriptCost } from './page-script-cost';
 import { measurePageTiming, type Paired } from './page-timing';
 import { measurePeer } from './peer-bench';
 import { PEERS, bundlePeer } from './peers';
@@ -42,6 +43,8 @@ try {
   const timing = await measurePageTiming(ext.context, plain.context, `${site.url}/load.html`);
   console.log(`page load added (load event end, 20 pairs): ${pair(timing.load)}`);
   console.log(`domInteractive added: ${pair(timing.domInteractive)}`);
+  const scripts = await measureScriptCost(ext.context, `${site.url}/load.html`);
+  console.log(`extension scripts' main-thread CPU per load (median of ${scripts.loads}): ${ms(scripts.beforeDomInteractive)} before domInteractive, ${ms(scripts.domInteractiveToLoad)} to load end, ${ms(scripts.previousPageUnload)} in the previous page's unload`);
 
   const page = await ext.context.newPage();
   await page.goto(`${site.url}/bench.html`);

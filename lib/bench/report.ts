@@ -1,7 +1,7 @@
 import { pageSideRows } from './page-side-report';
 import type { BenchResults } from './results';
 import type { ViewerBench } from './viewer-bench';
-import { TRACKER_CHUNK } from './budgets';
+import { BRIDGE_CHUNK, TRACKER_CHUNK } from './budgets';
 import { median } from './stats';
 import { NODE_EVENTS, renderNodeSdks } from './node-sdks';
 
@@ -23,7 +23,7 @@ const NAMES: Record<string, string> = {
 export function renderMarkdown(r: BenchResults): string {
   const pv = r.planValidation;
   const tracker = r.sizes.chunks.find((c) => c.chunk === TRACKER_CHUNK)!;
-  const bridge = r.sizes.chunks.find((c) => c.chunk === 'content-scripts/bridge.js');
+  const bridge = r.sizes.chunks.find((c) => c.chunk === BRIDGE_CHUNK);
   // A peer that sent nothing (the official SDK switches itself off under automation) times
   // a no-op: it is listed, but the goal compares against the fastest peer that did work.
   const working = r.peers.filter((p) => p.sinkRequests + (p.id === 'trodo' ? (r.offLoopback.peerBrowser['sdkapi.trodo.ai'] ?? 0) : 0) > 0);

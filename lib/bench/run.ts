@@ -16,6 +16,7 @@ import { measureMainThread } from './main-thread';
 import { measureNodeSdks } from './node-sdks';
 import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
+import { measureScriptCost } from './page-script-cost';
 import { measurePageTiming } from './page-timing';
 import { measureLongestTask } from './longest-task';
 import { measurePeer, officialUnderAutomation } from './peer-bench';
@@ -78,6 +79,8 @@ try {
   const pageLoad = await measurePageLoad(ext.context, plain.context, `${site.url}/load.html`);
   log('page load and domInteractive: 20 paired, interleaved loads after a warm-up…');
   const pageTiming = await measurePageTiming(ext.context, plain.context, `${site.url}/load.html`);
+  log("the extension scripts' main-thread CPU per load (CDP trace of 10 loads)…");
+  const scriptCost = await measureScriptCost(ext.context, `${site.url}/load.html`);
 
   const received = () => collector.events().filter((e) => e.event.event_name === 'bench_event').length;
 
@@ -185,7 +188,7 @@ try {
     webdriver,
     delivery,
     pageLoad,
-    pageSide: { timing: pageTiming, longestTask },
+    pageSide: { timing: pageTiming, longestTask, scriptCost },
     mainThread,
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
     popup,
