@@ -69,8 +69,8 @@ export interface Digest {
   bytes: Uint32Array;
 }
 
-/** The digest of a chunk's records; sizes already measured (`known`, by id) are reused. */
-export function digestOf(key: string, records: readonly HistoryRecord[], known?: Digest): Digest {
+/** The digest of a chunk's records; sizes already measured (`known`'s, and `sizes`, by id) are reused. */
+export function digestOf(key: string, records: readonly HistoryRecord[], known?: Digest, more?: ReadonlyMap<string, number>): Digest {
   const sizes = known ? new Map(idsOf(known).map((id, i) => [id, known.bytes[i]!])) : null;
   const words: string[] = [];
   const codes = new Map<string, number>();
@@ -90,7 +90,7 @@ export function digestOf(key: string, records: readonly HistoryRecord[], known?:
     sources: Uint8Array.from(records, (r) => (r.source === 'server' ? 1 : 0)),
     sessions: column((r) => r.event.sessionId),
     people: column((r) => r.event.distinctId),
-    bytes: Uint32Array.from(records, (r) => sizes?.get(r.id) ?? eventBytes(r)),
+    bytes: Uint32Array.from(records, (r) => sizes?.get(r.id) ?? more?.get(r.id) ?? eventBytes(r)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
+import type { HistoryRecord } from '../../lib/history';
 import { idSource, makeEvent, makeRecord } from '../helpers';
 import { queuedRecord } from './delivery-helpers';
 import { describeStoreContract } from './store-contract';
@@ -143,5 +144,44 @@ describe('chunkWorkerStore', () => {
     const again = [queuedRecord(3), queuedRecord(251), queuedRecord(499), queuedRecord(1000)];
     expect((await store.ingest(again)).map((r) => r.event.properties.n)).toEqual([1000]);
     expect(await store.stats()).toMatchObject({ captured: 501, queued: 501 });
+  });
+
+  it('writes issued together (ingests and a settle) keep totals, queue and tab counts exact, as a restarted worker reads them', async () => {
+    const name = freshName();
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const list = records(400);
+    await store.ingest(list.slice(0, 150));
+    const sent = (await store.head(100)).map((r) => ({ ...r, status: 'sent' as const, attempts: 1 }));
+    await Promise.all([
+      store.ingest(list.slice(150, 250)),
+      store.apply({ put: sent, dequeue: sent.map((r) => r.id), count: { sent: 100 } }),
+      store.ingest(list.slice(250)),
+      store.trim(350),
+    ]);
+    const expected = { captured: 400, queued: 300, sent: 100, dropped: 0 };
+    expect(await store.stats()).toEqual(expected);
+    const again = chunkWorkerStore(openWorkerDb(name));
+    expect(await again.stats()).toEqual(expected);
+    expect((await again.head(400)).map((r) => r.id)).toEqual(list.slice(100).map((r) => r.id));
+    expect([await again.countForTab(0), await again.countForTab(1)]).toEqual([200, 200]);
+    // Over the bound by 20: the oldest queued go, counted once.
+    expect((await again.evict({ maxEvents: 280, maxBytes: Infinity }, new Set(), 'full')).map((r) => r.id)).toEqual(list.slice(100, 120).map((r) => r.id));
+    expect(await again.stats()).toEqual({ ...expected, queued: 280, dropped: 20 });
+  });
+
+  it('a write that fails commits none of itself: totals and queue stay as committed, and the next write goes on from there', async () => {
+    const name = freshName();
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const list = records(250);
+    await store.ingest(list.slice(0, 50));
+    // A value IndexedDB cannot store, in the last of three chunks this ingest writes.
+    const poisoned = { ...list[249]!, event: { ...list[249]!.event, properties: { bad: () => 1 } } } as unknown as HistoryRecord;
+    await expect(store.ingest([...list.slice(50, 249), poisoned])).rejects.toThrow();
+    expect(await store.stats()).toEqual({ captured: 50, queued: 50, sent: 0, dropped: 0 });
+    expect((await store.head(300)).map((r) => r.id)).toEqual(list.slice(0, 50).map((r) => r.id));
+    expect(await store.ingest(list.slice(50, 100))).toHaveLength(50);
+    const again = chunkWorkerStore(openWorkerDb(name));
+    expect(await again.stats()).toEqual({ captured: 100, queued: 100, sent: 0, dropped: 0 });
+    expect(await again.countForTab(0)).toBe(50);
   });
 });
