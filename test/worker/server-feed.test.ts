@@ -70,7 +70,9 @@ describe('worker: the collector stream as server records', () => {
     expect(record!.plan?.violations).toContainEqual({ kind: 'wrong_source', path: '$.source', expected: 'browser', actual: 'server' });
 
     // The worker stops (as Chrome stops it); events keep coming; another life of the worker starts.
-    await until(async () => (await store.getMeta<number>(STREAM_ID_KEY)) === 2);
+    // The id after the Node SDK's event is kept; the extension's own one need not be (read
+    // again after a restart, it is skipped again).
+    await until(async () => ((await store.getMeta<number>(STREAM_ID_KEY)) ?? 0) >= 1);
     first.service.stop();
     for (let i = 0; i < 20; i++) await node.track('user-2', `while_stopped_${i}`);
     const second = worker(store, collector.url);
