@@ -25,11 +25,39 @@ export interface QueueEntry {
   seq?: number;
 }
 
+/** What delivery changes in a record: everything else is written once, at ingest. */
+export type Delivery = Pick<HistoryRecord, 'status' | 'attempts' | 'httpStatus' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'batchId' | 'reason'>;
+
+/**
+ * The delivery fields of a chunk's records that changed since the chunk was written, by id
+ * (v5). A settling write puts this, a few kB, instead of the chunk's records (~100 kB); the
+ * next rewrite of the chunk (a top-up, a trim) folds them into its records.
+ */
+export interface ChunkStates {
+  key: string;
+  states: Record<string, Delivery>;
+}
+
 export interface ChunkDB extends DBSchema {
   chunks: { key: string; value: Chunk; indexes: { ids: string } };
   queue: { key: string; value: QueueEntry };
   meta: { key: string; value: unknown };
   digests: { key: string; value: Digest };
+  states: { key: string; value: ChunkStates };
+}
+
+/** Every store: what a write transaction spans. */
+export const STORES = ['chunks', 'queue', 'meta', 'digests', 'states'] as const;
+
+export function deliveryOf(r: HistoryRecord): Delivery {
+  return { status: r.status, attempts: r.attempts, httpStatus: r.httpStatus, lastError: r.lastError, nextAttemptAt: r.nextAttemptAt, sentAt: r.sentAt, batchId: r.batchId, reason: r.reason };
+}
+
+/** A chunk's records as they now are: as written, with their changed delivery fields over them. */
+export function recordsOf(chunk: Chunk | undefined, states: ChunkStates | undefined): HistoryRecord[] {
+  if (!chunk) return [];
+  if (!states) return chunk.records;
+  return chunk.records.map((r) => (states.states[r.id] ? { ...r, ...states.states[r.id] } : r));
 }
 
 export type Tx = IDBPTransaction<ChunkDB, StoreNames<ChunkDB>[], 'readwrite' | 'versionchange'>;
@@ -51,9 +79,12 @@ export const CHUNK_SIZE = 100;
 
 /** The only place that knows the worker's IndexedDB schema and its upgrades. */
 export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkDB>> {
-  return openDB<ChunkDB>(name, 4, {
+  return openDB<ChunkDB>(name, 5, {
     async upgrade(db, oldVersion, _newVersion, tx) {
-      if (oldVersion === 3) {
+      if (oldVersion >= 3) {
+        // v4 had no states: its chunks' records hold their delivery fields, as v5's do until settled.
+        db.createObjectStore('states', { keyPath: 'key' });
+        if (oldVersion > 3) return;
         // v3 had no digests: one is made for each chunk.
         const digests = db.createObjectStore('digests', { keyPath: 'key' });
         const held = { count: 0, bytes: 0 };
@@ -74,6 +105,7 @@ export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkD
       db.createObjectStore('queue', { keyPath: 'key' });
       db.createObjectStore('meta');
       db.createObjectStore('digests', { keyPath: 'key' });
+      db.createObjectStore('states', { keyPath: 'key' });
       if (old) await writeChunk(tx as unknown as Tx, old.history, new Set(old.queued), old.meta);
     },
   });

@@ -1,9 +1,12 @@
 import type { IDBPDatabase, IDBPObjectStore, StoreNames } from 'idb';
 import { EMPTY_STATS, type HistoryRecord } from '../history';
-import { CHUNK_SIZE, byId, countTabs, itemsOf, queueEntry, queuedItem, quietly, sum, type Chunk, type ChunkDB, type Tx } from './chunk-schema';
+import {
+  CHUNK_SIZE, STORES, byId, countTabs, deliveryOf, itemsOf, queueEntry, queuedItem, quietly, recordsOf, sum,
+  type Chunk, type ChunkDB, type ChunkStates, type Tx,
+} from './chunk-schema';
 import { createDigestCache } from './digest-cache';
 import { chooseVictims } from './eviction';
-import { digestOf, pageOf, scanOf, tally, trimVictims, type Digest } from './history-query';
+import { digestOf, idsOf, pageOf, scanOf, tally, trimVictims, withStatuses, type Digest } from './history-query';
 import { eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
 import { createMirror, queuedCount } from './store-mirror';
 
@@ -24,7 +27,10 @@ export { openWorkerDb } from './chunk-schema';
  * holds, per chunk, the ids still waiting to be sent; `meta` holds totals, per-tab counts
  * and the retry state; `digests` holds, per chunk, a digest of its records without their
  * properties (name, status, tab, origin…; lib/worker/history-query.ts), written in the same
- * transaction as the chunk. The viewer's paging, counts and filters read the digests:
+ * transaction as the chunk; `states` holds, per chunk, the delivery fields of its records
+ * that changed since the chunk was written (v5). A settle writes those and the digest, not
+ * the chunk: rewriting ~100 kB of records for every batch settled was most of what the
+ * worker's IndexedDB wrote during a burst. The viewer's paging, counts and filters read the digests:
  * 100 000 records' digests are about 1/10 of the records, and a window of rows then reads
  * one or two chunks.
  *
@@ -48,7 +54,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
    * transaction, so no half of a write commits (and the mirror is read again).
    */
   const writing = async <T>(op: (tx: Tx) => Promise<T>): Promise<T> => {
-    const tx = (await dbPromise).transaction(['chunks', 'queue', 'meta', 'digests'], 'readwrite');
+    const tx = (await dbPromise).transaction([...STORES], 'readwrite');
     try {
       const result = await op(tx);
       await tx.done;
@@ -65,9 +71,14 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
     }
   };
   const digests = createDigestCache(async () => (await dbPromise).getAll('digests'));
-  /** Every chunk write goes through here, so its digest is written with it; sizes measured before are reused. */
-  const putChunk = (tx: Tx, chunk: Chunk, known?: Digest, sizes?: ReadonlyMap<string, number>) => {
+  /**
+   * Every chunk write goes through here, so its digest is written with it; sizes measured
+   * before are reused. `chunk.records` are the records as they now are: their changed
+   * delivery fields, if any were kept apart (`states`), are folded in and those dropped.
+   */
+  const putChunk = (tx: Tx, chunk: Chunk, known?: Digest, sizes?: ReadonlyMap<string, number>, folded = true) => {
     quietly(tx.objectStore('chunks').put(chunk));
+    if (folded) quietly(tx.objectStore('states').delete(chunk.key));
     const digest = digestOf(chunk.key, chunk.records, known ?? digests.peek(chunk.key), sizes);
     quietly(tx.objectStore('digests').put(digest));
     digests.edit(tx, chunk.key, digest);
@@ -75,18 +86,40 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
   const deleteChunk = (tx: Tx, key: string) => {
     quietly(tx.objectStore('chunks').delete(key));
     quietly(tx.objectStore('digests').delete(key));
+    quietly(tx.objectStore('states').delete(key));
     digests.edit(tx, key, null);
   };
-  /** Chunks and their digests, all requested at once. */
-  const readWithDigests = async (tx: Tx, keys: Iterable<string>) => {
-    const list = [...new Set(keys)];
-    const got = await Promise.all(list.flatMap((key) => [tx.objectStore('chunks').get(key), tx.objectStore('digests').get(key)]));
-    return new Map(list.map((key, i) => [key, { chunk: got[2 * i] as Chunk | undefined, digest: got[2 * i + 1] as Digest | undefined }]));
+  /**
+   * A settle: records' new delivery fields go into their chunk's states and the statuses into
+   * its digest; the chunk's records are neither read nor written.
+   */
+  const putStates = (tx: Tx, key: string, digest: Digest, before: ChunkStates | undefined, records: HistoryRecord[]) => {
+    const states = { key, states: { ...before?.states } };
+    for (const r of records) states.states[r.id] = deliveryOf(r);
+    quietly(tx.objectStore('states').put(states));
+    const patched = withStatuses(digest, new Map(records.map((r) => [r.id, r.status])));
+    quietly(tx.objectStore('digests').put(patched));
+    digests.edit(tx, key, patched);
   };
+  /** Chunks (if `withRecords`), their digests and states, all requested at once. */
+  const readParts = async (tx: Tx, keys: Iterable<string>, withRecords: boolean) => {
+    const list = [...new Set(keys)];
+    const got = await Promise.all(
+      list.map((key) =>
+        Promise.all([
+          withRecords ? tx.objectStore('chunks').get(key) : undefined,
+          tx.objectStore('digests').get(key),
+          tx.objectStore('states').get(key),
+        ]),
+      ),
+    );
+    return new Map(list.map((key, i) => [key, { chunk: got[i]![0], digest: got[i]![1], states: got[i]![2] }]));
+  };
+  /** Records of chunks by key, as they now are (read-only). */
   const readChunks = async (keys: string[]) => {
-    const tx = (await dbPromise).transaction('chunks');
-    const chunks = await Promise.all(keys.map((key) => tx.store.get(key)));
-    return new Map(keys.map((key, i) => [key, chunks[i]?.records ?? []]));
+    const tx = (await dbPromise).transaction(['chunks', 'states']);
+    const read = await Promise.all(keys.map((key) => Promise.all([tx.objectStore('chunks').get(key), tx.objectStore('states').get(key)])));
+    return new Map(keys.map((key, i) => [key, recordsOf(read[i]![0], read[i]![1])]));
   };
 
   return {
@@ -96,7 +129,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
       return writing(async (tx) => {
         const chunks = tx.objectStore('chunks');
         // The newest chunk (to top up) is read while the known ids are looked up.
-        const newestRead = mirror.within(tx).then(async (m) => ({ m, last: m.newest ? (await readWithDigests(tx, [m.newest.key])).get(m.newest.key) : undefined }));
+        const newestRead = mirror.within(tx).then(async (m) => ({ m, last: m.newest ? (await readParts(tx, [m.newest.key], true)).get(m.newest.key) : undefined }));
         const [{ m, last }, known] = await Promise.all([newestRead, knownIds(chunks, unique.map((r) => r.id))]);
         const fresh = unique.filter((r) => !known.has(r.id));
         if (fresh.length) {
@@ -107,14 +140,15 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           const fill = (chunk: Chunk, records: HistoryRecord[], seq: number, known?: Digest) => {
             chunk.records = [...chunk.records, ...records].sort(byId);
             chunk.ids = chunk.records.map((r) => r.id);
-            putChunk(tx, chunk, known, sizes);
+            putChunk(tx, chunk, known, sizes, known !== undefined);
             const adding = records.flatMap((r) => items.get(r.id) ?? []);
             if (adding.length) mirror.setEntry(tx, m, chunk.key, queueEntry(chunk.key, [...itemsOf(m.entries.get(chunk.key)), ...adding], seq));
           };
           let rest = fresh;
           const room = last?.chunk ? CHUNK_SIZE - last.chunk.records.length : 0;
           if (room > 0) {
-            fill(last!.chunk!, rest.slice(0, room), newest!.seq, last!.digest);
+            const { chunk, states, digest } = last!;
+            fill({ ...chunk!, records: recordsOf(chunk, states) }, rest.slice(0, room), newest!.seq, digest);
             rest = rest.slice(room);
           }
           const parts: HistoryRecord[][] = [];
@@ -147,60 +181,57 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         .sort(byId)
         .slice(0, limit);
       const wanted = new Set(first.map((f) => f.id));
-      // Made after every write the mirror shows, so it reads what they wrote.
-      const tx = (await dbPromise).transaction('chunks');
-      const chunks = await Promise.all([...new Set(first.map((f) => f.key))].map((key) => tx.store.get(key)));
+      // Read after every write the mirror shows, so it reads what they wrote.
+      const chunks = await readChunks([...new Set(first.map((f) => f.key))]);
       if (located.size + first.length > LOCATED_MAX) located = new Map();
       for (const item of first) located.set(item.id, item.key);
-      return chunks.flatMap((c) => c?.records.filter((r) => wanted.has(r.id) && accept(r.origin)) ?? []).sort(byId);
+      return [...chunks.values()].flatMap((records) => records.filter((r) => wanted.has(r.id) && accept(r.origin))).sort(byId);
     },
 
     apply(change) {
       return writing(async (tx) => {
         const chunks = tx.objectStore('chunks');
-        // Which chunk holds each record: head()'s hint, else the index. Every chunk the change
-        // touches is read at once, then written without another wait.
+        // Which chunk holds each record: head()'s hint, else the index. The digest and states of
+        // every chunk the change touches are read at once, then written without another wait.
         const ids = [...new Set([...change.put.map((r) => r.id), ...change.dequeue])];
         const owner = new Map<string, string | undefined>(ids.map((id) => [id, located.get(id)]));
         const hinted = [...owner.values()].filter((key): key is string => key !== undefined);
-        const [m, loaded] = await Promise.all([mirror.within(tx), readWithDigests(tx, hinted)]);
+        const [m, loaded] = await Promise.all([mirror.within(tx), readParts(tx, hinted, false)]);
+        const holds = new Map<string, Set<string>>();
+        const held = (key: string) => holds.get(key) ?? holds.set(key, new Set(loaded.get(key)?.digest ? idsOf(loaded.get(key)!.digest!) : [])).get(key)!;
         // A hinted chunk that does not hold the record (cleared and queued again since): ask the index.
         const unknown = ids.filter((id) => {
           const key = owner.get(id);
-          return key === undefined || !loaded.get(key)?.chunk?.ids.includes(id);
-      });
-      if (unknown.length) {
-        const keys = await Promise.all(unknown.map((id) => chunks.index('ids').getKey(id)));
-        unknown.forEach((id, i) => owner.set(id, keys[i]));
-        const missing = keys.filter((key): key is string => key !== undefined && !loaded.has(key));
-        for (const [key, read] of await readWithDigests(tx, missing)) loaded.set(key, read);
-      }
-      const byChunk = new Map<string, { put: HistoryRecord[]; dequeue: Set<string> }>();
-      const group = (id: string) => {
-        const key = owner.get(id);
-        if (key === undefined) return null;
-        return byChunk.get(key) ?? byChunk.set(key, { put: [], dequeue: new Set() }).get(key)!;
-      };
-      for (const record of change.put) group(record.id)?.put.push(record);
-      for (const id of change.dequeue) group(id)?.dequeue.add(id);
-      for (const id of change.dequeue) located.delete(id);
+          return key === undefined || !held(key).has(id);
+        });
+        if (unknown.length) {
+          const keys = await Promise.all(unknown.map((id) => chunks.index('ids').getKey(id)));
+          unknown.forEach((id, i) => owner.set(id, keys[i]));
+          const missing = keys.filter((key): key is string => key !== undefined && !loaded.has(key));
+          for (const [key, read] of await readParts(tx, missing, false)) loaded.set(key, read);
+        }
+        const byChunk = new Map<string, { put: HistoryRecord[]; dequeue: Set<string> }>();
+        const group = (id: string) => {
+          const key = owner.get(id);
+          if (key === undefined) return null;
+          return byChunk.get(key) ?? byChunk.set(key, { put: [], dequeue: new Set() }).get(key)!;
+        };
+        for (const record of change.put) group(record.id)?.put.push(record);
+        for (const id of change.dequeue) group(id)?.dequeue.add(id);
+        for (const id of change.dequeue) located.delete(id);
 
-      let leaving = 0;
-      for (const [key, { put, dequeue }] of byChunk) {
-        const { chunk, digest } = loaded.get(key) ?? {};
-        if (chunk && put.length) {
-          const updates = new Map(put.map((r) => [r.id, r]));
-          chunk.records = chunk.records.map((r) => updates.get(r.id) ?? r);
-          putChunk(tx, chunk, digest);
+        let leaving = 0;
+        for (const [key, { put, dequeue }] of byChunk) {
+          const { digest, states } = loaded.get(key) ?? {};
+          if (digest && put.length) putStates(tx, key, digest, states, put);
+          const entry = m.entries.get(key);
+          if (entry && dequeue.size) {
+            const kept = itemsOf(entry).filter((item) => !dequeue.has(item.id));
+            leaving += sum(entry.sizes) - sum(kept.map((item) => item.size));
+            mirror.setEntry(tx, m, key, queueEntry(key, kept, entry.seq));
+          }
         }
-        const entry = m.entries.get(key);
-        if (entry && dequeue.size) {
-          const kept = itemsOf(entry).filter((item) => !dequeue.has(item.id));
-          leaving += sum(entry.sizes) - sum(kept.map((item) => item.size));
-          mirror.setEntry(tx, m, key, queueEntry(key, kept, entry.seq));
-        }
-      }
-      mirror.bump(tx, m, change.count, {}, -leaving);
+        mirror.bump(tx, m, change.count, {}, -leaving);
       });
     },
 
@@ -211,23 +242,35 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
 
     async recent(limit) {
       if (limit <= 0) return [];
-      const chunks = await (await dbPromise).getAll('chunks');
-      return chunks.flatMap((c) => c.records).sort(byId).slice(-limit).reverse();
+      const tx = (await dbPromise).transaction(['chunks', 'states']);
+      const [chunks, states] = await Promise.all([tx.objectStore('chunks').getAll(), tx.objectStore('states').getAll()]);
+      const statesOf = new Map(states.map((s) => [s.key, s]));
+      return chunks.flatMap((c) => recordsOf(c, statesOf.get(c.key))).sort(byId).slice(-limit).reverse();
     },
 
     clear(emptyQueue = false) {
       return writing(async (tx) => {
         const m = await mirror.within(tx);
+        const kept: HistoryRecord[] = [];
         if (emptyQueue) {
           quietly(tx.objectStore('chunks').clear());
           quietly(tx.objectStore('queue').clear());
           quietly(tx.objectStore('digests').clear());
+          quietly(tx.objectStore('states').clear());
           m.entries.clear();
           digests.drop();
         } else {
-          await rewrite(tx, (records) => records.filter((r) => !isSettled(r)), putChunk, deleteChunk);
+          const [all, states] = await Promise.all([tx.objectStore('chunks').getAll(), tx.objectStore('states').getAll()]);
+          const statesOf = new Map(states.map((s) => [s.key, s]));
+          for (const chunk of all) {
+            const records = recordsOf(chunk, statesOf.get(chunk.key));
+            chunk.records = records.filter((r) => !isSettled(r));
+            if (chunk.records.length === records.length) continue;
+            if (chunk.records.length === 0) deleteChunk(tx, chunk.key);
+            else putChunk(tx, { ...chunk, ids: chunk.records.map((r) => r.id) });
+          }
+          kept.push(...all.flatMap((c) => c.records));
         }
-        const kept = emptyQueue ? [] : (await tx.objectStore('chunks').getAll()).flatMap((c) => c.records);
         mirror.set(tx, m, 'stats', EMPTY_STATS);
         mirror.set(tx, m, 'tabs', countTabs(kept, 1));
         mirror.set(tx, m, 'history', { count: kept.length, bytes: sum(kept.map(eventBytes)) });
@@ -255,15 +298,15 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           for (const [key, ids] of trimVictims([cursor.value], held, max, maxBytes)) victims.set(key, ids);
           cursor = await cursor.continue();
         }
-        const read = await Promise.all([...victims.keys()].map((key) => tx.objectStore('chunks').get(key)));
         const gone: HistoryRecord[] = [];
-        for (const chunk of read) {
+        for (const [key, { chunk, states }] of await readParts(tx, victims.keys(), true)) {
           if (!chunk) continue;
-          const ids = victims.get(chunk.key)!;
-          const kept = chunk.records.filter((r) => !ids.has(r.id));
-          gone.push(...chunk.records.filter((r) => ids.has(r.id)));
-          if (kept.length) putChunk(tx, { ...chunk, ids: kept.map((r) => r.id), records: kept }, seen.get(chunk.key));
-          else deleteChunk(tx, chunk.key);
+          const ids = victims.get(key)!;
+          const records = recordsOf(chunk, states);
+          const kept = records.filter((r) => !ids.has(r.id));
+          gone.push(...records.filter((r) => ids.has(r.id)));
+          if (kept.length) putChunk(tx, { ...chunk, ids: kept.map((r) => r.id), records: kept }, seen.get(key));
+          else deleteChunk(tx, key);
         }
         mirror.bump(tx, m, {}, countTabs(gone, -1));
         mirror.set(tx, m, 'history', { count: held.count, bytes: Math.max(0, held.bytes) });
@@ -306,14 +349,14 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           (victims.get(item.key) ?? victims.set(item.key, new Set()).get(item.key)!).add(item.id);
           bytes += item.size;
         }
-        const loaded = await readWithDigests(tx, victims.keys());
+        const loaded = await readParts(tx, victims.keys(), true);
         const dropped: HistoryRecord[] = [];
         for (const [key, ids] of victims) {
-          const { chunk, digest } = loaded.get(key) ?? {};
-          if (chunk) {
-            chunk.records = chunk.records.map((r) => (ids.has(r.id) ? { ...r, status: 'dropped' as const, reason, nextAttemptAt: undefined } : r));
-            dropped.push(...chunk.records.filter((r) => ids.has(r.id)));
-            putChunk(tx, chunk, digest);
+          const { chunk, digest, states } = loaded.get(key) ?? {};
+          if (chunk && digest) {
+            const now = recordsOf(chunk, states).filter((r) => ids.has(r.id)).map((r) => ({ ...r, status: 'dropped' as const, reason, nextAttemptAt: undefined }));
+            dropped.push(...now);
+            putStates(tx, key, digest, states, now);
           }
           const entry = m.entries.get(key)!;
           mirror.setEntry(tx, m, key, queueEntry(key, itemsOf(entry).filter((item) => !ids.has(item.id)), entry.seq));
@@ -356,14 +399,4 @@ async function knownIds(chunks: IDBPObjectStore<ChunkDB, StoreNames<ChunkDB>[], 
     ids.forEach((id, i) => found[i] !== undefined && known.add(id));
   }
   return known;
-}
-
-/** Rewrites every chunk through `keep`, deleting chunks left empty. */
-async function rewrite(tx: Tx, keep: (records: HistoryRecord[]) => HistoryRecord[], put: (tx: Tx, chunk: Chunk) => void, remove: (tx: Tx, key: string) => void) {
-  for (const chunk of await tx.objectStore('chunks').getAll()) {
-    const records = keep(chunk.records);
-    if (records.length === chunk.records.length) continue;
-    if (records.length === 0) remove(tx, chunk.key);
-    else put(tx, { ...chunk, ids: records.map((r) => r.id), records });
-  }
 }

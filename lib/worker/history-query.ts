@@ -94,6 +94,25 @@ export function digestOf(key: string, records: readonly HistoryRecord[], known?:
   };
 }
 
+/**
+ * The digest with some records' statuses changed, the rest shared: a settling write changes
+ * a chunk's statuses without reading or rewriting its records (chunk-store.ts).
+ */
+export function withStatuses(d: Digest, statuses: ReadonlyMap<string, DeliveryStatus>): Digest {
+  const words = [...d.words];
+  const column = d.statuses.slice();
+  const ids = idsOf(d);
+  ids.forEach((id, i) => {
+    const status = statuses.get(id);
+    if (status === undefined) return;
+    const code = words.indexOf(status);
+    column[i] = code >= 0 ? code : words.push(status) - 1;
+  });
+  const next = { ...d, words, statuses: column };
+  parsedIds.set(next, ids);
+  return next;
+}
+
 const parsedIds = new WeakMap<Digest, string[]>();
 /** The ids of a digest's records, in chunk order. */
 export function idsOf(d: Digest): string[] {
