@@ -1,8 +1,8 @@
-import type { IDBPDatabase, IDBPObjectStore, StoreNames } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { EMPTY_STATS, type HistoryRecord } from '../history';
 import {
   CHUNK_SIZE, STORES, byId, countTabs, deliveryOf, itemsOf, queueEntry, queuedItem, quietly, recordsOf, sum,
-  type Chunk, type ChunkDB, type ChunkStates, type Tx,
+  storedChunk, type ChunkDB, type ChunkStates, type OpenChunk, type Tx,
 } from './chunk-schema';
 import { createDigestCache } from './digest-cache';
 import { chooseVictims } from './eviction';
@@ -76,9 +76,10 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
    * before are reused. `chunk.records` are the records as they now are: their changed
    * delivery fields, if any were kept apart (`states`), are folded in and those dropped.
    */
-  const putChunk = (tx: Tx, chunk: Chunk, known?: Digest, sizes?: ReadonlyMap<string, number>, folded = true) => {
-    quietly(tx.objectStore('chunks').put(chunk));
+  const putChunk = (tx: Tx, chunk: OpenChunk, known?: Digest, texts?: ReadonlyMap<string, string>, folded = true) => {
+    quietly(tx.objectStore('chunks').put(storedChunk(chunk, texts)));
     if (folded) quietly(tx.objectStore('states').delete(chunk.key));
+    const sizes = texts && new Map([...texts].map(([id, text]) => [id, text.length]));
     const digest = digestOf(chunk.key, chunk.records, known ?? digests.peek(chunk.key), sizes);
     quietly(tx.objectStore('digests').put(digest));
     digests.edit(tx, chunk.key, digest);
@@ -116,8 +117,8 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
     return new Map(list.map((key, i) => [key, { chunk: got[i]![0], digest: got[i]![1], states: got[i]![2] }]));
   };
   /** Records of chunks by key, as they now are (read-only). */
-  const readChunks = async (keys: string[]) => {
-    const tx = (await dbPromise).transaction(['chunks', 'states']);
+  const readChunks = async (keys: string[], within?: IDBPTransaction<ChunkDB, StoreNames<ChunkDB>[], 'readonly'>) => {
+    const tx = within ?? (await dbPromise).transaction(['chunks', 'states']);
     const read = await Promise.all(keys.map((key) => Promise.all([tx.objectStore('chunks').get(key), tx.objectStore('states').get(key)])));
     return new Map(keys.map((key, i) => [key, recordsOf(read[i]![0], read[i]![1])]));
   };
@@ -133,14 +134,15 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         const [{ m, last }, known] = await Promise.all([newestRead, knownIds(chunks, unique.map((r) => r.id))]);
         const fresh = unique.filter((r) => !known.has(r.id));
         if (fresh.length) {
-          // Each event's size is its JSON's length: measured once. Server records are history only.
-          const items = new Map(fresh.filter((r) => !isServerRecord(r)).map((r) => [r.id, queuedItem(r)]));
-          const sizes = new Map(fresh.map((r) => [r.id, items.get(r.id)?.size ?? eventBytes(r)]));
+          // Each event's JSON is made once: it is what the chunk stores, and its length the
+          // event's size (eventBytes). Server records are history only.
+          const texts = new Map(fresh.map((r) => [r.id, JSON.stringify(r.event)]));
+          const items = new Map(fresh.filter((r) => !isServerRecord(r)).map((r) => [r.id, { id: r.id, size: texts.get(r.id)!.length, origin: r.origin }]));
           let newest = m.newest;
-          const fill = (chunk: Chunk, records: HistoryRecord[], seq: number, known?: Digest) => {
+          const fill = (chunk: OpenChunk, records: HistoryRecord[], seq: number, known?: Digest) => {
             chunk.records = [...chunk.records, ...records].sort(byId);
             chunk.ids = chunk.records.map((r) => r.id);
-            putChunk(tx, chunk, known, sizes, known !== undefined);
+            putChunk(tx, chunk, known, texts, known !== undefined);
             const adding = records.flatMap((r) => items.get(r.id) ?? []);
             if (adding.length) mirror.setEntry(tx, m, chunk.key, queueEntry(chunk.key, [...itemsOf(m.entries.get(chunk.key)), ...adding], seq));
           };
@@ -164,7 +166,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           if (newest !== m.newest) mirror.set(tx, m, 'newest', newest);
           const size = sum([...items.values()].map((item) => item.size));
           mirror.bump(tx, m, { captured: items.size }, countTabs(fresh, 1), size);
-          mirror.set(tx, m, 'history', { count: m.history.count + fresh.length, bytes: m.history.bytes + sum([...sizes.values()]) });
+          mirror.set(tx, m, 'history', { count: m.history.count + fresh.length, bytes: m.history.bytes + sum([...texts.values()].map((t) => t.length)) });
         }
         return fresh;
       });
@@ -172,7 +174,8 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
 
     async head(limit, accept = () => true) {
       if (limit <= 0) return [];
-      const m = await mirror.now();
+      const tx = (await dbPromise).transaction(['chunks', 'states', 'queue', 'meta']);
+      const m = await mirror.seen(tx);
       // The entry's origins pick the accepted events without reading their chunks. Entries
       // from before origins were kept ('') are read, and their records checked below.
       const first = [...m.entries.values()]
@@ -181,8 +184,7 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
         .sort(byId)
         .slice(0, limit);
       const wanted = new Set(first.map((f) => f.id));
-      // Read after every write the mirror shows, so it reads what they wrote.
-      const chunks = await readChunks([...new Set(first.map((f) => f.key))]);
+      const chunks = await readChunks([...new Set(first.map((f) => f.key))], tx);
       if (located.size + first.length > LOCATED_MAX) located = new Map();
       for (const item of first) located.set(item.id, item.key);
       return [...chunks.values()].flatMap((records) => records.filter((r) => wanted.has(r.id) && accept(r.origin))).sort(byId);
@@ -264,12 +266,12 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
           const statesOf = new Map(states.map((s) => [s.key, s]));
           for (const chunk of all) {
             const records = recordsOf(chunk, statesOf.get(chunk.key));
-            chunk.records = records.filter((r) => !isSettled(r));
-            if (chunk.records.length === records.length) continue;
-            if (chunk.records.length === 0) deleteChunk(tx, chunk.key);
-            else putChunk(tx, { ...chunk, ids: chunk.records.map((r) => r.id) });
+            const left = records.filter((r) => !isSettled(r));
+            kept.push(...left);
+            if (left.length === records.length) continue;
+            if (left.length === 0) deleteChunk(tx, chunk.key);
+            else putChunk(tx, { key: chunk.key, ids: left.map((r) => r.id), records: left });
           }
-          kept.push(...all.flatMap((c) => c.records));
         }
         mirror.set(tx, m, 'stats', EMPTY_STATS);
         mirror.set(tx, m, 'tabs', countTabs(kept, 1));

@@ -78,6 +78,16 @@ export function createMirror(dbPromise: Promise<IDBPDatabase<ChunkDB>>) {
       await tx.objectStore('meta').get(META.newest);
       return (mirror ??= await readMirror(tx));
     },
+    /**
+     * The state as a read-only `tx` over queue and meta (just made) finds it: after every write
+     * made before it, and before any made after it. What head() hands out must come from
+     * here: read any earlier, the queue could still hold events a settle queued meanwhile
+     * takes off, which the flusher would no longer know to be in flight, and send again.
+     */
+    async seen(tx: MirrorTx): Promise<Mirror> {
+      await tx.objectStore('meta').get(META.newest);
+      return mirror ?? (mirror = await readMirror(tx));
+    },
     /** Puts or deletes a queue entry (an entry with no ids is deleted). */
     setEntry(tx: WriteTx, m: Mirror, key: string, entry: QueueEntry | null) {
       if (entry?.ids.length) {

@@ -177,7 +177,7 @@ describe('chunkWorkerStore', () => {
     const list = records(250);
     await store.ingest(list.slice(0, 50));
     // A value IndexedDB cannot store, in the last of three chunks this ingest writes.
-    const poisoned = { ...list[249]!, event: { ...list[249]!.event, properties: { bad: () => 1 } } } as unknown as HistoryRecord;
+    const poisoned = { ...list[249]!, plan: { bad: () => 1 } } as unknown as HistoryRecord;
     await expect(store.ingest([...list.slice(50, 249), poisoned])).rejects.toThrow();
     expect(await store.stats()).toEqual({ captured: 50, queued: 50, sent: 0, dropped: 0 });
     expect((await store.head(300)).map((r) => r.id)).toEqual(list.slice(0, 50).map((r) => r.id));
@@ -239,7 +239,9 @@ describe('chunkWorkerStore', () => {
       const db = await openDB(name);
       const [chunks, states] = [await db.getAll('chunks'), await db.getAll('states')];
       db.close();
-      return { chunks: chunks as { records: HistoryRecord[] }[], states: states as { states: Record<string, unknown> }[] };
+      // Events are stored as their JSON text.
+      const open = (c: { records: { event: string }[] }) => ({ records: c.records.map((r) => ({ ...r, event: JSON.parse(r.event) }) as HistoryRecord) });
+      return { chunks: chunks.map(open), states: states as { states: Record<string, unknown> }[] };
     };
     let stored = await raw();
     expect(stored.chunks[0]!.records.every((r) => r.status === 'queued')).toBe(true);
