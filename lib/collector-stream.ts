@@ -13,6 +13,15 @@ import type { WireEvent } from './wire';
  */
 export const STREAM_PATH = '/__collector/stream';
 
+/**
+ * Query parameter: leave out the events the extension of this origin posted. Its worker
+ * reads the stream for everyone else's events; writing its own back cost as much as the
+ * rest of delivering them (a 10 000-event burst is ~12 MB of stream).
+ *
+ * @example /__collector/stream?exclude_origin=chrome-extension%3A%2F%2Fabc…
+ */
+export const EXCLUDE_ORIGIN_PARAM = 'exclude_origin';
+
 /** Who posted an event: this project's extension (its Origin), the Node SDK (its User-Agent), anything else. */
 export type EventSender = 'extension' | 'node-sdk' | 'other';
 

@@ -1,4 +1,4 @@
-import { STREAM_PATH, readStream, type StreamEnd, type StreamItem, type StreamMessage } from '../collector-stream';
+import { EXCLUDE_ORIGIN_PARAM, STREAM_PATH, readStream, type StreamEnd, type StreamItem, type StreamMessage } from '../collector-stream';
 import type { HistoryRecord } from '../history';
 import { isUuid } from '../ids';
 import { trodoEventProblem, type ServerFeedState } from '../protocol';
@@ -61,7 +61,9 @@ export function createServerFeed(deps: ServerFeedDeps) {
       if (!isLoopbackHost(host)) return set({ kind: 'off', why: `the ingestion host ${host} is not a local collector` });
       set({ kind: 'connecting' });
       const after = (await deps.readLastId().catch(() => undefined)) ?? 0;
-      const end = await readStream(deps.fetch, joinUrl(host, STREAM_PATH), after, signal, async (messages) => {
+      // Its own events are left out by the collector (and skipped here too, should an older one send them).
+      const url = `${joinUrl(host, STREAM_PATH)}?${EXCLUDE_ORIGIN_PARAM}=${encodeURIComponent(deps.ownOrigin)}`;
+      const end = await readStream(deps.fetch, url, after, signal, async (messages) => {
         set({ kind: 'live' });
         failures = 0;
         await take(messages);
