@@ -134,6 +134,8 @@ export async function readStream(
   lastId: number,
   signal: AbortSignal,
   onMessages: (messages: StreamMessage[]) => Promise<void> | void,
+  /** The collector answered and the stream is open (it may have nothing to send for a while). */
+  onOpen: () => void = () => {},
 ): Promise<StreamEnd> {
   try {
     const response = await fetchImpl(url, { headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(lastId) }, signal, credentials: 'omit', cache: 'no-store' });
@@ -141,6 +143,7 @@ export async function readStream(
       const text = await response.text().catch(() => '');
       return { kind: 'refused', status: response.status, error: errorOf(text) ?? `HTTP ${response.status}` };
     }
+    onOpen();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const parser = streamParser();
     for (;;) {

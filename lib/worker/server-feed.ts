@@ -63,11 +63,13 @@ export function createServerFeed(deps: ServerFeedDeps) {
       const after = (await deps.readLastId().catch(() => undefined)) ?? 0;
       // Its own events are left out by the collector (and skipped here too, should an older one send them).
       const url = `${joinUrl(host, STREAM_PATH)}?${EXCLUDE_ORIGIN_PARAM}=${encodeURIComponent(deps.ownOrigin)}`;
-      const end = await readStream(deps.fetch, url, after, signal, async (messages) => {
+      // Live once the collector answers: with the extension's own events left out, the
+      // stream may carry nothing until a server event comes.
+      const live = () => {
         set({ kind: 'live' });
         failures = 0;
-        await take(messages);
-      });
+      };
+      const end = await readStream(deps.fetch, url, after, signal, take, live);
       if (signal.aborted) return;
       failures++;
       const wait = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(failures - 1, 10));
