@@ -13,6 +13,15 @@ import type { WireEvent } from './wire/events';
  */
 export const STREAM_PATH = '/__collector/stream';
 
+/**
+ * Query parameter: leave out the events the extension of this origin posted. Its worker
+ * reads the stream for everyone else's events; writing its own back cost as much as the
+ * rest of delivering them (a 10 000-event burst is ~12 MB of stream).
+ *
+ * @example /__collector/stream?exclude_origin=chrome-extension%3A%2F%2Fabc…
+ */
+export const EXCLUDE_ORIGIN_PARAM = 'exclude_origin';
+
 /** Who posted an event: this project's extension (its Origin), the Node SDK (its User-Agent), anything else. */
 export type EventSender = 'extension' | 'node-sdk' | 'other';
 
@@ -125,6 +134,8 @@ export async function readStream(
   lastId: number,
   signal: AbortSignal,
   onMessages: (messages: StreamMessage[]) => Promise<void> | void,
+  /** The collector answered and the stream is open (it may have nothing to send for a while). */
+  onOpen: () => void = () => {},
 ): Promise<StreamEnd> {
   try {
     const response = await fetchImpl(url, { headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(lastId) }, signal, credentials: 'omit', cache: 'no-store' });
@@ -132,6 +143,7 @@ export async function readStream(
       const text = await response.text().catch(() => '');
       return { kind: 'refused', status: response.status, error: errorOf(text) ?? `HTTP ${response.status}` };
     }
+    onOpen();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const parser = streamParser();
     for (;;) {

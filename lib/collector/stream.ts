@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HEARTBEAT, formatGap, formatStreamItem } from '../collector-stream';
+import { EXCLUDE_ORIGIN_PARAM, HEARTBEAT, formatGap, formatStreamItem } from '../collector-stream';
 import type { Store } from './store';
 
 /** Streams open at once at most; more get 503 (each holds a socket). */
@@ -10,6 +10,8 @@ const STEP = 256;
 
 interface Subscriber {
   res: ServerResponse;
+  /** The extension origin whose own events this client does not want (EXCLUDE_ORIGIN_PARAM). */
+  exclude: string | null;
   /** The last sequence number written to this client. */
   cursor: number;
   /** Waiting for 'drain': the client reads slower than events come. */
@@ -38,9 +40,9 @@ export function createStreams(store: Store) {
       if (!items.length) return;
       const first = items[0]!.seq;
       let text = first > s.cursor + 1 && s.cursor > 0 ? formatGap({ after: s.cursor, next: first }) : '';
-      for (const item of items) text += formatStreamItem(item);
+      for (const item of items) if (!(s.exclude && item.sender === 'extension' && item.senderOrigin === s.exclude)) text += formatStreamItem(item);
       s.cursor = items.at(-1)!.seq;
-      s.blocked = !s.res.write(text);
+      if (text) s.blocked = !s.res.write(text);
     }
   }
 
@@ -54,7 +56,7 @@ export function createStreams(store: Store) {
       res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
       // A reconnecting client waits 1 s, not the 3 s EventSource would by default.
       res.write('retry: 1000\n\n');
-      const s: Subscriber = { res, cursor: after, blocked: false };
+      const s: Subscriber = { res, exclude: url.searchParams.get(EXCLUDE_ORIGIN_PARAM), cursor: after, blocked: false };
       open.add(s);
       req.socket.setTimeout(0); // a quiet stream is not an idle request
       res.on('drain', () => {

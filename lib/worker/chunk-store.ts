@@ -1,9 +1,16 @@
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
-import { EMPTY_STATS, type DeliveryStats, type HistoryRecord } from '../history';
-import { chooseVictims, type QueuedItem } from './eviction';
+import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import { EMPTY_STATS, type HistoryRecord } from '../history';
+import {
+  CHUNK_SIZE, STORES, byId, countTabs, deliveryOf, itemsOf, queueEntry, queuedItem, quietly, recordsOf, sum,
+  storedChunk, type ChunkDB, type ChunkStates, type OpenChunk, type Tx,
+} from './chunk-schema';
 import { createDigestCache } from './digest-cache';
-import { digestOf, pageOf, scanOf, tally, trimVictims, type Digest } from './history-query';
-import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
+import { chooseVictims } from './eviction';
+import { digestOf, idsOf, pageOf, scanOf, tally, trimVictims, withStatuses, type Digest } from './history-query';
+import { eventBytes, isServerRecord, isSettled, type WorkerStore } from './store';
+import { createMirror, queuedCount } from './store-mirror';
+
+export { openWorkerDb } from './chunk-schema';
 
 /**
  * WorkerStore over IndexedDB, with events stored in chunks.
@@ -15,108 +22,21 @@ import { addCounts, eventBytes, isServerRecord, isSettled, type WorkerStore } fr
  * sides small: an ingest is a few puts, and settling a batch of 50 rewrites one or two
  * chunks rather than the whole of a large ingest.
  *
- * Layout: `chunks` holds history records in chunks (filled in arrival order, ≤ CHUNK_SIZE),
- * with a multi-entry index of their event ids for dedupe; `queue` holds, per chunk, the
- * ids still waiting to be sent; `meta` holds totals, per-tab counts and the retry state;
- * `digests` holds, per chunk, a digest of its records without their properties (name,
- * status, tab, origin…; lib/worker/history-query.ts), written in the same transaction as
- * the chunk. The viewer's paging, counts and filters read the digests: 100 000 records'
- * digests are about 1/10 of the records, and a window of rows then reads one or two chunks.
+ * Layout (chunk-schema.ts): `chunks` holds history records in chunks (filled in arrival
+ * order, ≤ CHUNK_SIZE), with a multi-entry index of their event ids for dedupe; `queue`
+ * holds, per chunk, the ids still waiting to be sent; `meta` holds totals, per-tab counts
+ * and the retry state; `digests` holds, per chunk, a digest of its records without their
+ * properties (name, status, tab, origin…; lib/worker/history-query.ts), written in the same
+ * transaction as the chunk; `states` holds, per chunk, the delivery fields of its records
+ * that changed since the chunk was written (v5). A settle writes those and the digest, not
+ * the chunk: rewriting ~100 kB of records for every batch settled was most of what the
+ * worker's IndexedDB wrote during a burst. The viewer's paging, counts and filters read the digests:
+ * 100 000 records' digests are about 1/10 of the records, and a window of rows then reads
+ * one or two chunks.
+ *
+ * Queue entries and meta counters are also held in memory (store-mirror.ts), so a write
+ * transaction reads only the chunks it rewrites, all at once, then writes without waiting.
  */
-interface Chunk {
-  key: string;
-  ids: string[];
-  records: HistoryRecord[];
-}
-
-interface QueueEntry {
-  key: string;
-  ids: string[];
-  /** Each queued event's size (eventBytes), parallel to `ids`, for the queue's byte bound. */
-  sizes: number[];
-  /** Each queued event's page origin, parallel to `ids`, so the bound can charge the site that floods (absent in older data: ''). */
-  origins?: string[];
-  /** Arrival order of the entry's chunk (absent in older data: the oldest). */
-  seq?: number;
-}
-
-interface ChunkDB extends DBSchema {
-  chunks: { key: string; value: Chunk; indexes: { ids: string } };
-  queue: { key: string; value: QueueEntry };
-  meta: { key: string; value: unknown };
-  digests: { key: string; value: Digest };
-}
-
-type Tx = IDBPTransaction<ChunkDB, StoreNames<ChunkDB>[], 'readwrite' | 'versionchange'>;
-
-const STATS = 'stats';
-const TABS = 'tabCounts';
-/** Running total of the queued events' sizes, so a bound check need not read them. */
-const QUEUE_BYTES = 'queueBytes';
-/** Records a chunk holds at most; the newest chunk is topped up by later ingests until full. */
-const CHUNK_SIZE = 100;
-/** The newest chunk's key and arrival number: the one later ingests top up. */
-const NEWEST = 'newestChunk';
-/** How many records history holds and their eventBytes: the trim's check, without reading. */
-const HISTORY = 'history';
-
-/** The only place that knows the worker's IndexedDB schema and its upgrades. */
-export function openWorkerDb(name = 'trodo-worker'): Promise<IDBPDatabase<ChunkDB>> {
-  return openDB<ChunkDB>(name, 4, {
-    async upgrade(db, oldVersion, _newVersion, tx) {
-      if (oldVersion === 3) {
-        // v3 had no digests: one is made for each chunk.
-        const digests = db.createObjectStore('digests', { keyPath: 'key' });
-        const held = { count: 0, bytes: 0 };
-        for (const chunk of await tx.objectStore('chunks').getAll()) {
-          const digest = digestOf(chunk.key, chunk.records);
-          void digests.put(digest);
-          held.count += digest.n;
-          held.bytes += sum([...digest.bytes]);
-        }
-        void tx.objectStore('meta').put(held, HISTORY);
-        return;
-      }
-      // v1–v2 kept one record per event in `history` and the queued ids in `queue`.
-      const old = oldVersion > 0 ? await readPerEventLayout(tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>) : null;
-      for (const store of [...db.objectStoreNames]) db.deleteObjectStore(store);
-      const chunks = db.createObjectStore('chunks', { keyPath: 'key' });
-      chunks.createIndex('ids', 'ids', { multiEntry: true, unique: true });
-      db.createObjectStore('queue', { keyPath: 'key' });
-      db.createObjectStore('meta');
-      db.createObjectStore('digests', { keyPath: 'key' });
-      if (old) await writeChunk(tx as unknown as Tx, old.history, new Set(old.queued), old.meta);
-    },
-  });
-}
-
-async function readPerEventLayout(tx: IDBPTransaction<unknown, string[], 'versionchange'>) {
-  const stores = [...tx.objectStoreNames];
-  if (!stores.includes('history') || !stores.includes('queue')) return null;
-  const history = (await tx.objectStore('history').getAll()) as HistoryRecord[];
-  const queued = (await tx.objectStore('queue').getAllKeys()) as string[];
-  const meta = stores.includes('meta') ? new Map(await Promise.all(['stats', 'retry'].map(async (k) => [k, await tx.objectStore('meta').get(k)] as const))) : new Map();
-  return { history, queued, meta };
-}
-
-async function writeChunk(tx: Tx, records: HistoryRecord[], queued: Set<string>, meta: Map<string, unknown>) {
-  if (records.length) {
-    const sorted = [...records].sort(byId);
-    const key = sorted[0]!.id;
-    const chunk = { key, ids: sorted.map((r) => r.id), records: sorted };
-    void tx.objectStore('chunks').put(chunk);
-    const digest = digestOf(key, sorted);
-    void tx.objectStore('digests').put(digest);
-    void tx.objectStore('meta').put({ count: sorted.length, bytes: sum([...digest.bytes]) }, HISTORY);
-    const waiting = sorted.filter((r) => queued.has(r.id));
-    if (waiting.length) {
-      void tx.objectStore('queue').put(queueEntry(key, waiting.map(queuedItem)));
-      void tx.objectStore('meta').put(sum(waiting.map(eventBytes)), QUEUE_BYTES);
-    }
-  }
-  for (const [key, value] of meta) if (value !== undefined) void tx.objectStore('meta').put(value, key);
-}
-
 /** Ids whose chunk head() saw, at most (about 1 MB); past it the map starts over and apply() looks the rest up. The flusher settles a few thousand at a time. */
 const LOCATED_MAX = 10_000;
 
@@ -128,201 +48,272 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
    * not found where the hint says is looked up in the index.
    */
   let located = new Map<string, string>();
-  const write = async () => (await dbPromise).transaction(['chunks', 'queue', 'meta', 'digests'], 'readwrite');
+  const mirror = createMirror(dbPromise);
+  /**
+   * Runs `op` in a write transaction and resolves once that commits. An exception aborts the
+   * transaction, so no half of a write commits (and the mirror is read again).
+   */
+  const writing = async <T>(op: (tx: Tx) => Promise<T>): Promise<T> => {
+    const tx = (await dbPromise).transaction([...STORES], 'readwrite');
+    try {
+      const result = await op(tx);
+      await tx.done;
+      return result;
+    } catch (error) {
+      mirror.drop();
+      tx.done.catch(() => {});
+      try {
+        tx.abort();
+      } catch {
+        // It had already finished (or failed by itself).
+      }
+      throw error;
+    }
+  };
   const digests = createDigestCache(async () => (await dbPromise).getAll('digests'));
-  /** Every chunk write goes through here, so its digest is written with it. */
-  const putChunk = (tx: Tx, chunk: Chunk) => {
-    void tx.objectStore('chunks').put(chunk);
-    const digest = digestOf(chunk.key, chunk.records, digests.peek(chunk.key));
-    void tx.objectStore('digests').put(digest);
+  /**
+   * Every chunk write goes through here, so its digest is written with it; sizes measured
+   * before are reused. `chunk.records` are the records as they now are: their changed
+   * delivery fields, if any were kept apart (`states`), are folded in and those dropped.
+   */
+  const putChunk = (tx: Tx, chunk: OpenChunk, known?: Digest, texts?: ReadonlyMap<string, string>, folded = true) => {
+    quietly(tx.objectStore('chunks').put(storedChunk(chunk, texts)));
+    if (folded) quietly(tx.objectStore('states').delete(chunk.key));
+    const sizes = texts && new Map([...texts].map(([id, text]) => [id, text.length]));
+    const digest = digestOf(chunk.key, chunk.records, known ?? digests.peek(chunk.key), sizes);
+    quietly(tx.objectStore('digests').put(digest));
     digests.edit(tx, chunk.key, digest);
   };
   const deleteChunk = (tx: Tx, key: string) => {
-    void tx.objectStore('chunks').delete(key);
-    void tx.objectStore('digests').delete(key);
+    quietly(tx.objectStore('chunks').delete(key));
+    quietly(tx.objectStore('digests').delete(key));
+    quietly(tx.objectStore('states').delete(key));
     digests.edit(tx, key, null);
   };
-  const readChunks = async (keys: string[]) => {
-    const tx = (await dbPromise).transaction('chunks');
-    const chunks = await Promise.all(keys.map((key) => tx.store.get(key)));
-    return new Map(keys.map((key, i) => [key, chunks[i]?.records ?? []]));
+  /**
+   * A settle: records' new delivery fields go into their chunk's states and the statuses into
+   * its digest; the chunk's records are neither read nor written.
+   */
+  const putStates = (tx: Tx, key: string, digest: Digest, before: ChunkStates | undefined, records: HistoryRecord[]) => {
+    const states = { key, states: { ...before?.states } };
+    for (const r of records) states.states[r.id] = deliveryOf(r);
+    quietly(tx.objectStore('states').put(states));
+    const patched = withStatuses(digest, new Map(records.map((r) => [r.id, r.status])));
+    quietly(tx.objectStore('digests').put(patched));
+    digests.edit(tx, key, patched);
+  };
+  /** Chunks (if `withRecords`), their digests and states, all requested at once. */
+  const readParts = async (tx: Tx, keys: Iterable<string>, withRecords: boolean) => {
+    const list = [...new Set(keys)];
+    const got = await Promise.all(
+      list.map((key) =>
+        Promise.all([
+          withRecords ? tx.objectStore('chunks').get(key) : undefined,
+          tx.objectStore('digests').get(key),
+          tx.objectStore('states').get(key),
+        ]),
+      ),
+    );
+    return new Map(list.map((key, i) => [key, { chunk: got[i]![0], digest: got[i]![1], states: got[i]![2] }]));
+  };
+  /** Records of chunks by key, as they now are (read-only). */
+  const readChunks = async (keys: string[], within?: IDBPTransaction<ChunkDB, StoreNames<ChunkDB>[], 'readonly'>) => {
+    const tx = within ?? (await dbPromise).transaction(['chunks', 'states']);
+    const read = await Promise.all(keys.map((key) => Promise.all([tx.objectStore('chunks').get(key), tx.objectStore('states').get(key)])));
+    return new Map(keys.map((key, i) => [key, recordsOf(read[i]![0], read[i]![1])]));
   };
 
   return {
     async ingest(records) {
       const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byId);
       if (!unique.length) return [];
-      const tx = await write();
-      const chunks = tx.objectStore('chunks');
-      const known = await knownIds(chunks, unique.map((r) => r.id));
-      const fresh = unique.filter((r) => !known.has(r.id));
-      if (fresh.length) {
-        const meta = tx.objectStore('meta');
-        const queue = tx.objectStore('queue');
-        let newest = (await meta.get(NEWEST)) as { key: string; seq: number } | undefined;
-        // Each event's size is its JSON's length: measured once. Server records are history only.
-        const items = new Map(fresh.filter((r) => !isServerRecord(r)).map((r) => [r.id, queuedItem(r)]));
-        const fill = async (chunk: Chunk, records: HistoryRecord[], seq: number) => {
-          chunk.records = [...chunk.records, ...records].sort(byId);
-          chunk.ids = chunk.records.map((r) => r.id);
-          putChunk(tx, chunk);
-          const adding = records.flatMap((r) => items.get(r.id) ?? []);
-          if (!adding.length) return;
-          const entry = await queue.get(chunk.key);
-          void queue.put(queueEntry(chunk.key, [...itemsOf(entry), ...adding], seq));
-        };
-        let rest = fresh;
-        const last = newest && (await chunks.get(newest.key));
-        const room = last ? CHUNK_SIZE - last.records.length : 0;
-        if (room > 0) {
-          await fill(last!, rest.slice(0, room), newest!.seq);
-          rest = rest.slice(room);
-        }
-        for (let i = 0; i < rest.length; i += CHUNK_SIZE) {
-          const part = rest.slice(i, i + CHUNK_SIZE);
-          const seq = (newest?.seq ?? 0) + 1;
+      return writing(async (tx) => {
+        const chunks = tx.objectStore('chunks');
+        // The newest chunk (to top up) is read while the known ids are looked up.
+        const newestRead = mirror.within(tx).then(async (m) => ({ m, last: m.newest ? (await readParts(tx, [m.newest.key], true)).get(m.newest.key) : undefined }));
+        const [{ m, last }, known] = await Promise.all([newestRead, knownIds(chunks, unique.map((r) => r.id))]);
+        const fresh = unique.filter((r) => !known.has(r.id));
+        if (fresh.length) {
+          // Each event's JSON is made once: it is what the chunk stores, and its length the
+          // event's size (eventBytes). Server records are history only.
+          const texts = new Map(fresh.map((r) => [r.id, JSON.stringify(r.event)]));
+          const items = new Map(fresh.filter((r) => !isServerRecord(r)).map((r) => [r.id, { id: r.id, size: texts.get(r.id)!.length, origin: r.origin }]));
+          let newest = m.newest;
+          const fill = (chunk: OpenChunk, records: HistoryRecord[], seq: number, known?: Digest) => {
+            chunk.records = [...chunk.records, ...records].sort(byId);
+            chunk.ids = chunk.records.map((r) => r.id);
+            putChunk(tx, chunk, known, texts, known !== undefined);
+            const adding = records.flatMap((r) => items.get(r.id) ?? []);
+            if (adding.length) mirror.setEntry(tx, m, chunk.key, queueEntry(chunk.key, [...itemsOf(m.entries.get(chunk.key)), ...adding], seq));
+          };
+          let rest = fresh;
+          const room = last?.chunk ? CHUNK_SIZE - last.chunk.records.length : 0;
+          if (room > 0) {
+            const { chunk, states, digest } = last!;
+            fill({ ...chunk!, records: recordsOf(chunk, states) }, rest.slice(0, room), newest!.seq, digest);
+            rest = rest.slice(room);
+          }
+          const parts: HistoryRecord[][] = [];
+          for (let i = 0; i < rest.length; i += CHUNK_SIZE) parts.push(rest.slice(i, i + CHUNK_SIZE));
           // Keyed by its first id, unless a chunk whose records were all trimmed has that key.
-          const key = (await chunks.getKey(part[0]!.id)) === undefined ? part[0]!.id : `${part[0]!.id}:${seq}`;
-          await fill({ key, ids: [], records: [] }, part, seq);
-          newest = { key, seq };
+          const taken = await Promise.all(parts.map((part) => chunks.getKey(part[0]!.id)));
+          parts.forEach((part, i) => {
+            const seq = (newest?.seq ?? 0) + 1;
+            const key = taken[i] === undefined ? part[0]!.id : `${part[0]!.id}:${seq}`;
+            fill({ key, ids: [], records: [] }, part, seq);
+            newest = { key, seq };
+          });
+          if (newest !== m.newest) mirror.set(tx, m, 'newest', newest);
+          const size = sum([...items.values()].map((item) => item.size));
+          mirror.bump(tx, m, { captured: items.size }, countTabs(fresh, 1), size);
+          mirror.set(tx, m, 'history', { count: m.history.count + fresh.length, bytes: m.history.bytes + sum([...texts.values()].map((t) => t.length)) });
         }
-        void meta.put(newest, NEWEST);
-        const size = sum([...items.values()].map((item) => item.size));
-        await bump(tx, { captured: items.size }, countTabs(fresh, 1), size);
-        await countHistory(tx, fresh.length, size + sum(fresh.filter(isServerRecord).map(eventBytes)));
-      }
-      await tx.done;
-      return fresh;
+        return fresh;
+      });
     },
 
     async head(limit, accept = () => true) {
       if (limit <= 0) return [];
-      const tx = (await dbPromise).transaction(['chunks', 'queue']);
-      const entries = await tx.objectStore('queue').getAll();
+      const tx = (await dbPromise).transaction(['chunks', 'states', 'queue', 'meta']);
+      const m = await mirror.seen(tx);
       // The entry's origins pick the accepted events without reading their chunks. Entries
       // from before origins were kept ('') are read, and their records checked below.
-      const first = entries
+      const first = [...m.entries.values()]
         .flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key })))
         .filter((item) => item.origin === '' || accept(item.origin))
         .sort(byId)
         .slice(0, limit);
       const wanted = new Set(first.map((f) => f.id));
-      const chunks = await Promise.all([...new Set(first.map((f) => f.key))].map((key) => tx.objectStore('chunks').get(key)));
-      await tx.done;
+      const chunks = await readChunks([...new Set(first.map((f) => f.key))], tx);
       if (located.size + first.length > LOCATED_MAX) located = new Map();
       for (const item of first) located.set(item.id, item.key);
-      return chunks.flatMap((c) => c?.records.filter((r) => wanted.has(r.id) && accept(r.origin)) ?? []).sort(byId);
+      return [...chunks.values()].flatMap((records) => records.filter((r) => wanted.has(r.id) && accept(r.origin))).sort(byId);
     },
 
-    async apply(change) {
-      const tx = await write();
-      const queue = tx.objectStore('queue');
-      const chunks = tx.objectStore('chunks');
-      // Which chunk holds each record: head()'s hint, else the index, all lookups in one go
-      // (reading the whole queue to find out cost more than the rest of a batch's write).
-      const ids = [...new Set([...change.put.map((r) => r.id), ...change.dequeue])];
-      const owner = new Map<string, string | undefined>(ids.map((id) => [id, located.get(id)]));
-      const loaded = new Map<string, Chunk | undefined>();
-      const chunkOf = async (key: string) => (loaded.has(key) ? loaded.get(key) : loaded.set(key, await chunks.get(key)).get(key));
-      // A hinted chunk that does not hold the record (cleared and queued again since): ask the index.
-      await Promise.all([...new Set(owner.values())].map((key) => key !== undefined && chunkOf(key)));
-      const unknown = ids.filter((id) => {
-        const key = owner.get(id);
-        return key === undefined || !loaded.get(key)?.ids.includes(id);
-      });
-      const keys = await Promise.all(unknown.map((id) => chunks.index('ids').getKey(id)));
-      unknown.forEach((id, i) => owner.set(id, keys[i]));
-      const byChunk = new Map<string, { put: HistoryRecord[]; dequeue: Set<string> }>();
-      const group = (id: string) => {
-        const key = owner.get(id);
-        if (key === undefined) return null;
-        return byChunk.get(key) ?? byChunk.set(key, { put: [], dequeue: new Set() }).get(key)!;
-      };
-      for (const record of change.put) group(record.id)?.put.push(record);
-      for (const id of change.dequeue) group(id)?.dequeue.add(id);
-      for (const id of change.dequeue) located.delete(id);
+    apply(change) {
+      return writing(async (tx) => {
+        const chunks = tx.objectStore('chunks');
+        // Which chunk holds each record: head()'s hint, else the index. The digest and states of
+        // every chunk the change touches are read at once, then written without another wait.
+        const ids = [...new Set([...change.put.map((r) => r.id), ...change.dequeue])];
+        const owner = new Map<string, string | undefined>(ids.map((id) => [id, located.get(id)]));
+        const hinted = [...owner.values()].filter((key): key is string => key !== undefined);
+        const [m, loaded] = await Promise.all([mirror.within(tx), readParts(tx, hinted, false)]);
+        const holds = new Map<string, Set<string>>();
+        const held = (key: string) => holds.get(key) ?? holds.set(key, new Set(loaded.get(key)?.digest ? idsOf(loaded.get(key)!.digest!) : [])).get(key)!;
+        // A hinted chunk that does not hold the record (cleared and queued again since): ask the index.
+        const unknown = ids.filter((id) => {
+          const key = owner.get(id);
+          return key === undefined || !held(key).has(id);
+        });
+        if (unknown.length) {
+          const keys = await Promise.all(unknown.map((id) => chunks.index('ids').getKey(id)));
+          unknown.forEach((id, i) => owner.set(id, keys[i]));
+          const missing = keys.filter((key): key is string => key !== undefined && !loaded.has(key));
+          for (const [key, read] of await readParts(tx, missing, false)) loaded.set(key, read);
+        }
+        const byChunk = new Map<string, { put: HistoryRecord[]; dequeue: Set<string> }>();
+        const group = (id: string) => {
+          const key = owner.get(id);
+          if (key === undefined) return null;
+          return byChunk.get(key) ?? byChunk.set(key, { put: [], dequeue: new Set() }).get(key)!;
+        };
+        for (const record of change.put) group(record.id)?.put.push(record);
+        for (const id of change.dequeue) group(id)?.dequeue.add(id);
+        for (const id of change.dequeue) located.delete(id);
 
-      let leaving = 0;
-      for (const [key, { put, dequeue }] of byChunk) {
-        const chunk = await chunkOf(key);
-        if (chunk && put.length) {
-          const updates = new Map(put.map((r) => [r.id, r]));
-          chunk.records = chunk.records.map((r) => updates.get(r.id) ?? r);
-          putChunk(tx, chunk);
+        let leaving = 0;
+        for (const [key, { put, dequeue }] of byChunk) {
+          const { digest, states } = loaded.get(key) ?? {};
+          if (digest && put.length) putStates(tx, key, digest, states, put);
+          const entry = m.entries.get(key);
+          if (entry && dequeue.size) {
+            const kept = itemsOf(entry).filter((item) => !dequeue.has(item.id));
+            leaving += sum(entry.sizes) - sum(kept.map((item) => item.size));
+            mirror.setEntry(tx, m, key, queueEntry(key, kept, entry.seq));
+          }
         }
-        const entry = await queue.get(key);
-        if (entry && dequeue.size) {
-          const kept = itemsOf(entry).filter((item) => !dequeue.has(item.id));
-          leaving += sum(entry.sizes) - sum(kept.map((item) => item.size));
-          void (kept.length ? queue.put(queueEntry(key, kept, entry.seq)) : queue.delete(key));
-        }
-      }
-      if (change.count || leaving) await bump(tx, change.count ?? {}, {}, -leaving);
-      await tx.done;
+        mirror.bump(tx, m, change.count, {}, -leaving);
+      });
     },
 
     async stats() {
-      const tx = (await dbPromise).transaction(['queue', 'meta']);
-      const [stats, entries] = await Promise.all([tx.objectStore('meta').get(STATS), tx.objectStore('queue').getAll()]);
-      return { ...((stats as DeliveryStats | undefined) ?? EMPTY_STATS), queued: entries.reduce((n, e) => n + e.ids.length, 0) };
+      const m = await mirror.now();
+      return { ...m.stats, queued: queuedCount(m) };
     },
 
     async recent(limit) {
       if (limit <= 0) return [];
-      const chunks = await (await dbPromise).getAll('chunks');
-      return chunks.flatMap((c) => c.records).sort(byId).slice(-limit).reverse();
+      const tx = (await dbPromise).transaction(['chunks', 'states']);
+      const [chunks, states] = await Promise.all([tx.objectStore('chunks').getAll(), tx.objectStore('states').getAll()]);
+      const statesOf = new Map(states.map((s) => [s.key, s]));
+      return chunks.flatMap((c) => recordsOf(c, statesOf.get(c.key))).sort(byId).slice(-limit).reverse();
     },
 
-    async clear(emptyQueue = false) {
-      const tx = await write();
-      if (emptyQueue) {
-        void tx.objectStore('chunks').clear();
-        void tx.objectStore('queue').clear();
-        void tx.objectStore('digests').clear();
-        digests.drop();
-      } else {
-        await rewrite(tx, (records) => records.filter((r) => !isSettled(r)), putChunk, deleteChunk);
-      }
-      void tx.objectStore('meta').put(EMPTY_STATS, STATS);
-      const kept = emptyQueue ? [] : (await tx.objectStore('chunks').getAll()).flatMap((c) => c.records);
-      void tx.objectStore('meta').put(countTabs(kept, 1), TABS);
-      void tx.objectStore('meta').put({ count: kept.length, bytes: sum(kept.map(eventBytes)) }, HISTORY);
-      if (emptyQueue) void tx.objectStore('meta').put(0, QUEUE_BYTES);
-      await tx.done;
+    clear(emptyQueue = false) {
+      return writing(async (tx) => {
+        const m = await mirror.within(tx);
+        const kept: HistoryRecord[] = [];
+        if (emptyQueue) {
+          quietly(tx.objectStore('chunks').clear());
+          quietly(tx.objectStore('queue').clear());
+          quietly(tx.objectStore('digests').clear());
+          quietly(tx.objectStore('states').clear());
+          m.entries.clear();
+          digests.drop();
+        } else {
+          const [all, states] = await Promise.all([tx.objectStore('chunks').getAll(), tx.objectStore('states').getAll()]);
+          const statesOf = new Map(states.map((s) => [s.key, s]));
+          for (const chunk of all) {
+            const records = recordsOf(chunk, statesOf.get(chunk.key));
+            const left = records.filter((r) => !isSettled(r));
+            kept.push(...left);
+            if (left.length === records.length) continue;
+            if (left.length === 0) deleteChunk(tx, chunk.key);
+            else putChunk(tx, { key: chunk.key, ids: left.map((r) => r.id), records: left });
+          }
+        }
+        mirror.set(tx, m, 'stats', EMPTY_STATS);
+        mirror.set(tx, m, 'tabs', countTabs(kept, 1));
+        mirror.set(tx, m, 'history', { count: kept.length, bytes: sum(kept.map(eventBytes)) });
+        if (emptyQueue) mirror.set(tx, m, 'queueBytes', 0);
+      });
     },
 
     async countForTab(tabId) {
-      const counts = (await (await dbPromise).get('meta', TABS)) as Record<number, number> | undefined;
-      return counts?.[tabId] ?? 0;
+      return (await mirror.now()).tabs[tabId] ?? 0;
     },
 
     async trim(max, maxBytes = Infinity) {
-      const tx = await write();
-      const held = await historyHeld(tx);
-      if (held.count <= max && held.bytes <= maxBytes) {
-        await tx.done;
-        return 0;
-      }
-      // Oldest chunks first, their digests read only as far as the excess goes.
-      const victims = new Map<string, Set<string>>();
-      let cursor = await tx.objectStore('digests').openCursor();
-      while (cursor && (held.count > max || held.bytes > maxBytes)) {
-        for (const [key, ids] of trimVictims([cursor.value], held, max, maxBytes)) victims.set(key, ids);
-        cursor = await cursor.continue();
-      }
-      const gone: HistoryRecord[] = [];
-      for (const [key, ids] of victims) {
-        const chunk = await tx.objectStore('chunks').get(key);
-        if (!chunk) continue;
-        const kept = chunk.records.filter((r) => !ids.has(r.id));
-        gone.push(...chunk.records.filter((r) => ids.has(r.id)));
-        if (kept.length) putChunk(tx, { ...chunk, ids: kept.map((r) => r.id), records: kept });
-        else deleteChunk(tx, key);
-      }
-      await bump(tx, {}, countTabs(gone, -1));
-      void tx.objectStore('meta').put({ count: held.count, bytes: Math.max(0, held.bytes) }, HISTORY);
-      await tx.done;
-      return gone.length;
+      const within = (held: { count: number; bytes: number }) => held.count <= max && held.bytes <= maxBytes;
+      if (within((await mirror.now()).history)) return 0;
+      return writing(async (tx) => {
+        const m = await mirror.within(tx);
+        const held = { ...m.history };
+        if (within(held)) return 0;
+        // Oldest chunks first, their digests read only as far as the excess goes.
+        const victims = new Map<string, Set<string>>();
+        const seen = new Map<string, Digest>();
+        let cursor = await tx.objectStore('digests').openCursor();
+        while (cursor && !within(held)) {
+          seen.set(cursor.value.key, cursor.value);
+          for (const [key, ids] of trimVictims([cursor.value], held, max, maxBytes)) victims.set(key, ids);
+          cursor = await cursor.continue();
+        }
+        const gone: HistoryRecord[] = [];
+        for (const [key, { chunk, states }] of await readParts(tx, victims.keys(), true)) {
+          if (!chunk) continue;
+          const ids = victims.get(key)!;
+          const records = recordsOf(chunk, states);
+          const kept = records.filter((r) => !ids.has(r.id));
+          gone.push(...records.filter((r) => ids.has(r.id)));
+          if (kept.length) putChunk(tx, { ...chunk, ids: kept.map((r) => r.id), records: kept }, seen.get(key));
+          else deleteChunk(tx, key);
+        }
+        mirror.bump(tx, m, {}, countTabs(gone, -1));
+        mirror.set(tx, m, 'history', { count: held.count, bytes: Math.max(0, held.bytes) });
+        return gone.length;
+      });
     },
 
     async page(query, offset, limit) {
@@ -340,43 +331,41 @@ export function chunkWorkerStore(dbPromise: Promise<IDBPDatabase<ChunkDB>>): Wor
     forget: () => digests.drop(),
 
     async evict(bound, keep, reason) {
-      const tx = await write();
-      const entries = await tx.objectStore('queue').getAll();
-      const count = entries.reduce((n, e) => n + e.ids.length, 0);
-      let bytes = ((await tx.objectStore('meta').get(QUEUE_BYTES)) as number | undefined) ?? 0;
-      if (count <= bound.maxEvents && bytes <= bound.maxBytes) {
-        await tx.done;
-        return [];
-      }
-      // Oldest by arrival, so the victims lie in the oldest chunks and an eviction rewrites
-      // a few chunks, not all of them (ids a page forged could sort anywhere). The sort is
-      // stable over getAll's key order, which breaks ties. The batch in flight (`keep`) is
-      // the flusher's to settle.
-      const arrived = [...entries].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-      const queued = arrived.flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key })));
-      const chosen = chooseVictims(queued, bound, keep);
-      const victims = new Map<string, Set<string>>();
-      for (const item of queued) {
-        if (!chosen.has(item.id)) continue;
-        (victims.get(item.key) ?? victims.set(item.key, new Set()).get(item.key)!).add(item.id);
-        bytes -= item.size;
-      }
-      const dropped: HistoryRecord[] = [];
-      for (const [key, ids] of victims) {
-        const chunk = await tx.objectStore('chunks').get(key);
-        if (chunk) {
-          chunk.records = chunk.records.map((r) => (ids.has(r.id) ? { ...r, status: 'dropped' as const, reason, nextAttemptAt: undefined } : r));
-          dropped.push(...chunk.records.filter((r) => ids.has(r.id)));
-          putChunk(tx, chunk);
+      const over = (m: { queueBytes: number }, count: number) => count > bound.maxEvents || m.queueBytes > bound.maxBytes;
+      const now = await mirror.now();
+      if (!over(now, queuedCount(now))) return [];
+      return writing(async (tx) => {
+        const m = await mirror.within(tx);
+        if (!over(m, queuedCount(m))) return [];
+        // Oldest by arrival, so the victims lie in the oldest chunks and an eviction rewrites
+        // a few chunks, not all of them (ids a page forged could sort anywhere). The sort is
+        // stable over key order, which breaks ties. The batch in flight (`keep`) is the
+        // flusher's to settle.
+        const arrived = [...m.entries.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || byId({ id: a.key }, { id: b.key }));
+        const queued = arrived.flatMap((e) => itemsOf(e).map((item) => ({ ...item, key: e.key })));
+        const chosen = chooseVictims(queued, bound, keep);
+        const victims = new Map<string, Set<string>>();
+        let bytes = 0;
+        for (const item of queued) {
+          if (!chosen.has(item.id)) continue;
+          (victims.get(item.key) ?? victims.set(item.key, new Set()).get(item.key)!).add(item.id);
+          bytes += item.size;
         }
-        const entry = entries.find((e) => e.key === key)!;
-        const kept = itemsOf(entry).filter((item) => !ids.has(item.id));
-        void (kept.length ? tx.objectStore('queue').put(queueEntry(key, kept, entry.seq)) : tx.objectStore('queue').delete(key));
-      }
-      void tx.objectStore('meta').put(Math.max(0, bytes), QUEUE_BYTES);
-      await bump(tx, { dropped: dropped.length });
-      await tx.done;
-      return dropped.sort(byId);
+        const loaded = await readParts(tx, victims.keys(), true);
+        const dropped: HistoryRecord[] = [];
+        for (const [key, ids] of victims) {
+          const { chunk, digest, states } = loaded.get(key) ?? {};
+          if (chunk && digest) {
+            const now = recordsOf(chunk, states).filter((r) => ids.has(r.id)).map((r) => ({ ...r, status: 'dropped' as const, reason, nextAttemptAt: undefined }));
+            dropped.push(...now);
+            putStates(tx, key, digest, states, now);
+          }
+          const entry = m.entries.get(key)!;
+          mirror.setEntry(tx, m, key, queueEntry(key, itemsOf(entry).filter((item) => !ids.has(item.id)), entry.seq));
+        }
+        mirror.bump(tx, m, { dropped: dropped.length }, {}, -bytes);
+        return dropped.sort(byId);
+      });
     },
 
     async getMeta<T>(key: string) {
@@ -405,69 +394,11 @@ async function knownIds(chunks: IDBPObjectStore<ChunkDB, StoreNames<ChunkDB>[], 
   const holders = new Set(await index.getAllKeys(range));
   const known = new Set<string>();
   if (holders.size <= HOLDERS_READ_WHOLE) {
-    for (const key of holders) for (const id of (await chunks.get(key))?.ids ?? []) known.add(id);
+    const read = await Promise.all([...holders].map((key) => chunks.get(key)));
+    for (const chunk of read) for (const id of chunk?.ids ?? []) known.add(id);
   } else {
     const found = await Promise.all(ids.map((id) => index.getKey(id)));
     ids.forEach((id, i) => found[i] !== undefined && known.add(id));
   }
   return known;
-}
-
-/** Rewrites every chunk through `keep`, deleting chunks left empty. */
-async function rewrite(tx: Tx, keep: (records: HistoryRecord[]) => HistoryRecord[], put: (tx: Tx, chunk: Chunk) => void, remove: (tx: Tx, key: string) => void) {
-  for (const chunk of await tx.objectStore('chunks').getAll()) {
-    const records = keep(chunk.records);
-    if (records.length === chunk.records.length) continue;
-    if (records.length === 0) remove(tx, chunk.key);
-    else put(tx, { ...chunk, ids: records.map((r) => r.id), records });
-  }
-}
-
-async function historyHeld(tx: Tx): Promise<{ count: number; bytes: number }> {
-  return { count: 0, bytes: 0, ...((await tx.objectStore('meta').get(HISTORY)) as { count: number; bytes: number } | undefined) };
-}
-
-/** Keeps history's count and bytes as records arrive (trim and clear write them whole). */
-async function countHistory(tx: Tx, count: number, bytes: number) {
-  const held = await historyHeld(tx);
-  void tx.objectStore('meta').put({ count: held.count + count, bytes: held.bytes + bytes }, HISTORY);
-}
-
-async function bump(tx: Tx, count: Parameters<typeof addCounts>[1], tabs: Record<number, number> = {}, queueBytes = 0) {
-  const meta = tx.objectStore('meta');
-  const [stats, counts, bytes] = await Promise.all([meta.get(STATS), meta.get(TABS), meta.get(QUEUE_BYTES)]);
-  void meta.put(addCounts((stats as DeliveryStats | undefined) ?? EMPTY_STATS, count), STATS);
-  if (queueBytes) void meta.put(Math.max(0, ((bytes as number | undefined) ?? 0) + queueBytes), QUEUE_BYTES);
-  if (Object.keys(tabs).length) {
-    const next = { ...((counts as Record<number, number> | undefined) ?? {}) };
-    for (const [tab, n] of Object.entries(tabs)) next[Number(tab)] = Math.max(0, (next[Number(tab)] ?? 0) + n);
-    void meta.put(next, TABS);
-  }
-}
-
-function countTabs(records: HistoryRecord[], sign: 1 | -1): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const r of records) if (r.tabId !== null) counts[r.tabId] = (counts[r.tabId] ?? 0) + sign;
-  return counts;
-}
-
-function byId(a: { id: string }, b: { id: string }): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-const queuedItem = (record: HistoryRecord): QueuedItem => ({ id: record.id, size: eventBytes(record), origin: record.origin });
-
-/** A queue entry's events, with their sizes and origins. */
-function itemsOf(entry: QueueEntry | undefined): QueuedItem[] {
-  return entry?.ids.map((id, i) => ({ id, size: entry.sizes[i] ?? 0, origin: entry.origins?.[i] ?? '' })) ?? [];
-}
-
-/** A queue entry holding `items` in id order. */
-function queueEntry(key: string, items: QueuedItem[], seq?: number): QueueEntry {
-  const sorted = [...items].sort(byId);
-  return { key, ids: sorted.map((i) => i.id), sizes: sorted.map((i) => i.size), origins: sorted.map((i) => i.origin), seq };
-}
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }

@@ -69,8 +69,8 @@ export interface Digest {
   bytes: Uint32Array;
 }
 
-/** The digest of a chunk's records; sizes already measured (`known`, by id) are reused. */
-export function digestOf(key: string, records: readonly HistoryRecord[], known?: Digest): Digest {
+/** The digest of a chunk's records; sizes already measured (`known`'s, and `sizes`, by id) are reused. */
+export function digestOf(key: string, records: readonly HistoryRecord[], known?: Digest, more?: ReadonlyMap<string, number>): Digest {
   const sizes = known ? new Map(idsOf(known).map((id, i) => [id, known.bytes[i]!])) : null;
   const words: string[] = [];
   const codes = new Map<string, number>();
@@ -90,8 +90,27 @@ export function digestOf(key: string, records: readonly HistoryRecord[], known?:
     sources: Uint8Array.from(records, (r) => (r.source === 'server' ? 1 : 0)),
     sessions: column((r) => r.event.sessionId),
     people: column((r) => r.event.distinctId),
-    bytes: Uint32Array.from(records, (r) => sizes?.get(r.id) ?? eventBytes(r)),
+    bytes: Uint32Array.from(records, (r) => sizes?.get(r.id) ?? more?.get(r.id) ?? eventBytes(r)),
   };
+}
+
+/**
+ * The digest with some records' statuses changed, the rest shared: a settling write changes
+ * a chunk's statuses without reading or rewriting its records (chunk-store.ts).
+ */
+export function withStatuses(d: Digest, statuses: ReadonlyMap<string, DeliveryStatus>): Digest {
+  const words = [...d.words];
+  const column = d.statuses.slice();
+  const ids = idsOf(d);
+  ids.forEach((id, i) => {
+    const status = statuses.get(id);
+    if (status === undefined) return;
+    const code = words.indexOf(status);
+    column[i] = code >= 0 ? code : words.push(status) - 1;
+  });
+  const next = { ...d, words, statuses: column };
+  parsedIds.set(next, ids);
+  return next;
 }
 
 const parsedIds = new WeakMap<Digest, string[]>();

@@ -1,4 +1,4 @@
-import { STREAM_PATH, readStream, type StreamEnd, type StreamItem, type StreamMessage } from '../collector-stream';
+import { EXCLUDE_ORIGIN_PARAM, STREAM_PATH, readStream, type StreamEnd, type StreamItem, type StreamMessage } from '../collector-stream';
 import type { HistoryRecord } from '../history';
 import { isUuid } from '../ids';
 import { trodoEventProblem, type ServerFeedState } from '../protocol';
@@ -23,6 +23,12 @@ export interface ServerFeedDeps {
 }
 
 const RETRY_BASE_MS = 1000;
+/**
+ * How often the stream id is kept after messages that held none but this extension's own
+ * events: reading those again after a restart changes nothing. A burst of 10 000 sent events
+ * came back as ~120 such messages, each a write in line with the queue's own.
+ */
+const OWN_ONLY_ID_EVERY_MS = 1000;
 const RETRY_CAP_MS = 30_000;
 
 /**
@@ -40,6 +46,7 @@ const RETRY_CAP_MS = 30_000;
 export function createServerFeed(deps: ServerFeedDeps) {
   let run: AbortController | null = null;
   let state: ServerFeedState = { kind: 'off', why: 'not started' };
+  let idKeptAt = -Infinity;
 
   function set(next: ServerFeedState) {
     if (JSON.stringify(next) === JSON.stringify(state)) return;
@@ -54,11 +61,15 @@ export function createServerFeed(deps: ServerFeedDeps) {
       if (!isLoopbackHost(host)) return set({ kind: 'off', why: `the ingestion host ${host} is not a local collector` });
       set({ kind: 'connecting' });
       const after = (await deps.readLastId().catch(() => undefined)) ?? 0;
-      const end = await readStream(deps.fetch, joinUrl(host, STREAM_PATH), after, signal, async (messages) => {
+      // Its own events are left out by the collector (and skipped here too, should an older one send them).
+      const url = `${joinUrl(host, STREAM_PATH)}?${EXCLUDE_ORIGIN_PARAM}=${encodeURIComponent(deps.ownOrigin)}`;
+      // Live once the collector answers: with the extension's own events left out, the
+      // stream may carry nothing until a server event comes.
+      const live = () => {
         set({ kind: 'live' });
         failures = 0;
-        await take(messages);
-      });
+      };
+      const end = await readStream(deps.fetch, url, after, signal, take, live);
       if (signal.aborted) return;
       failures++;
       const wait = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(failures - 1, 10));
@@ -76,7 +87,9 @@ export function createServerFeed(deps: ServerFeedDeps) {
     const records = items.flatMap((item) => serverRecord(item, deps.ownOrigin, deps.log) ?? []);
     if (records.length) await deps.record(records);
     const last = items.at(-1)?.seq;
-    if (last !== undefined) await deps.writeLastId(last);
+    if (last === undefined || (!records.length && deps.now() - idKeptAt < OWN_ONLY_ID_EVERY_MS)) return;
+    await deps.writeLastId(last);
+    idKeptAt = deps.now();
   }
 
   return {

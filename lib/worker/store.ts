@@ -3,6 +3,7 @@ import type { HistoryPage, HistoryQuery, HistoryTally } from './history-query';
 
 /** A change applied in one transaction: records written, ids taken off the queue, totals bumped. */
 export interface StoreChange {
+  /** Records as they now are; only their delivery fields (status, attempts, …) may differ from what ingest stored. */
   put: HistoryRecord[];
   dequeue: string[];
   count?: Partial<Omit<DeliveryStats, 'queued'>>;

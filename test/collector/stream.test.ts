@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_PATH, readStream, type StreamItem, type StreamMessage } from '../../lib/collector-stream';
+import { EXCLUDE_ORIGIN_PARAM, STREAM_PATH, readStream, type StreamItem, type StreamMessage } from '../../lib/collector-stream';
 import { createTrodo } from '../../lib/node/index';
 import { toWireEvent, type WireEvent } from '../../lib/wire/events';
 import { makeEvent } from '../helpers';
@@ -42,6 +42,25 @@ describe('collector stream (GET /__collector/stream)', () => {
       [3, 'from_curl', 'other', undefined],
     ]);
     expect(collector.events().map((e) => e.sender)).toEqual(['extension', 'node-sdk', 'other']);
+  });
+
+  it('leaves out the events of the extension origin named by exclude_origin, and only those', async () => {
+    const collector = await start();
+    const own = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+    await post(collector.url, wire(2, 'own'), { Origin: own });
+    await post(collector.url, wire(1, 'other_extension'), { Origin: 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba' });
+    await post(collector.url, wire(1, 'from_curl'));
+    await post(collector.url, wire(1, 'own_again'), { Origin: own });
+    const items: StreamItem[] = [];
+    const abort = new AbortController();
+    const reading = readStream(fetch, `${collector.url}${STREAM_PATH}?${EXCLUDE_ORIGIN_PARAM}=${encodeURIComponent(own)}`, 0, abort.signal, (messages) => {
+      for (const m of messages) if (m.kind === 'event') items.push(m.item);
+      if (items.length >= 3) abort.abort();
+    });
+    // A live one after the backlog: the last shows the cursor went past the left-out ones.
+    await post(collector.url, wire(1, 'live'));
+    await reading;
+    expect(items.map((i) => [i.seq, i.event.event_name])).toEqual([[3, 'other_extension'], [4, 'from_curl'], [6, 'live']]);
   });
 
   it('resuming with Last-Event-ID after each disconnect loses and duplicates nothing while events keep coming', async () => {

@@ -1,6 +1,8 @@
 import type { Page } from '@playwright/test';
 import type { Collector } from '../../lib/collector/server';
+import { digestOf } from '../../lib/worker/history-query';
 import { FLUSH_ALARM } from '../../lib/worker/service';
+import { eventBytes } from '../../lib/worker/store';
 import { idSource, makeEvent, makeRecord } from '../helpers';
 import { deliveries, expect, received, test, type Extension } from './fixtures';
 
@@ -90,7 +92,7 @@ test('the worker stopped while a slow request is in flight: the batch is sent ag
   console.log(`stop in flight: 10/10 delivered, ${sent.extra} extra deliveries (the slow request landed after the stop)`);
 });
 
-test('an update that upgrades the worker database (v2 per-event layout to v4 chunks with digests) with events queued: nothing is lost', async ({ collector, extension }) => {
+test('an update that upgrades the worker database (v2 per-event layout to v5 chunks with digests and states) with events queued: nothing is lost', async ({ collector, extension }) => {
   // No build of the old version is kept in the tree, so its database is written as it
   // left it (one record per event in `history`, queued ids in `queue`, the layout of DB
   // version 2) while the worker is stopped; the reload then starts this build's worker
@@ -136,10 +138,79 @@ test('an update that upgrades the worker database (v2 per-event layout to v4 chu
   await extension.reload();
   const events = await received(collector, queued.length, (e) => e.event.event_name === 'from_v2', 45_000);
   expect(events.map((e) => e.event.event_id).sort()).toEqual(queued.map((r) => r.id).sort());
-  // The new worker's database is at version 4, and the popup shows the old history.
+  // The new worker's database is at version 5, and the popup shows the old history.
   const popup = await extension.openPopup();
-  expect(await popup.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'trodo-worker')?.version)).toBe(4);
+  expect(await popup.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'trodo-worker')?.version)).toBe(5);
   await popup.getByTestId('search').fill('from_v2');
+  await expect(popup.getByTestId('event-row')).toHaveCount(6);
+  await expect(popup.locator('[data-testid="event-row"][data-status="sent"]')).toHaveCount(6);
+});
+
+test('an update from v4 (chunks whose records are settled in place) with events queued: the queued ones are sent, the history stays', async ({ collector, extension }) => {
+  // As the previous release left its database: a chunk of records (events as objects, the
+  // sent one rewritten in place), its digest, the queue entry and the counters of DB v4.
+  test.setTimeout(60_000);
+  await extension.configure({ autoEvents: false, maxBackoffMs: 1000 });
+  const page = await alarmsPage(extension);
+  await extension.stopWorker();
+  const nextId = idSource(Date.now());
+  const now = Date.now();
+  const list = Array.from({ length: 6 }, (_, i) => makeRecord(makeEvent({ name: 'from_v4', properties: { i }, time: now }, nextId), { capturedAt: now, queuedAt: now }));
+  const records = [{ ...list[0]!, status: 'sent' as const, attempts: 1, sentAt: now, batchId: 'b-v4', httpStatus: 200 }, ...list.slice(1)];
+  const queued = list.slice(1);
+  const key = records[0]!.id;
+  // Typed arrays do not survive page.evaluate's JSON: sent as arrays, made again in the page.
+  const digest = Object.fromEntries(Object.entries(digestOf(key, records)).map(([k, v]) => [k, ArrayBuffer.isView(v) ? { type: v.constructor.name, values: [...(v as unknown as number[])] } : v]));
+  const bytes = records.map(eventBytes);
+  const v4 = {
+    chunk: { key, ids: records.map((r) => r.id), records },
+    digest,
+    queue: { key, ids: queued.map((r) => r.id), sizes: bytes.slice(1), origins: queued.map((r) => r.origin), seq: 1 },
+    meta: {
+      stats: { captured: 6, queued: 0, sent: 1, dropped: 0 },
+      tabCounts: { 1: 6 },
+      queueBytes: bytes.slice(1).reduce((a, b) => a + b, 0),
+      newestChunk: { key, seq: 1 },
+      history: { count: 6, bytes: bytes.reduce((a, b) => a + b, 0) },
+    },
+  };
+  const written = await page.evaluate(async (json) => {
+    const data = JSON.parse(json) as { chunk: object; digest: Record<string, unknown>; queue: object; meta: Record<string, unknown> };
+    const request = <T>(r: IDBRequest<T> | IDBOpenDBRequest) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result as T);
+        r.onerror = () => reject(r.error);
+        if ('onblocked' in r) r.onblocked = () => reject(new Error('blocked: the worker still holds the database'));
+      });
+    const arrays: Record<string, (values: number[]) => unknown> = { Uint16Array: (v) => Uint16Array.from(v), Uint8Array: (v) => Uint8Array.from(v), Uint32Array: (v) => Uint32Array.from(v), Float64Array: (v) => Float64Array.from(v.map((n) => n ?? NaN)) };
+    const digest = Object.fromEntries(Object.entries(data.digest).map(([k, v]) => [k, v && typeof v === 'object' && 'type' in v ? arrays[(v as { type: string }).type]!((v as unknown as { values: number[] }).values) : v]));
+    await request(indexedDB.deleteDatabase('trodo-worker'));
+    const open = indexedDB.open('trodo-worker', 4);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore('chunks', { keyPath: 'key' }).createIndex('ids', 'ids', { multiEntry: true, unique: true });
+      open.result.createObjectStore('queue', { keyPath: 'key' });
+      open.result.createObjectStore('meta');
+      open.result.createObjectStore('digests', { keyPath: 'key' });
+    };
+    const db = await request<IDBDatabase>(open);
+    const tx = db.transaction(['chunks', 'queue', 'meta', 'digests'], 'readwrite');
+    tx.objectStore('chunks').put(data.chunk);
+    tx.objectStore('digests').put(digest);
+    tx.objectStore('queue').put(data.queue);
+    for (const [k, v] of Object.entries(data.meta)) tx.objectStore('meta').put(v, k);
+    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onabort = () => reject(tx.error))));
+    db.close();
+    return db.version;
+  }, JSON.stringify(v4));
+  expect(written).toBe(4);
+
+  await extension.reload();
+  const events = await received(collector, queued.length, (e) => e.event.event_name === 'from_v4', 45_000);
+  expect(events.map((e) => e.event.event_id).sort()).toEqual(queued.map((r) => r.id).sort());
+  expect(collector.events().filter((e) => e.event.event_name === 'from_v4')).toHaveLength(5); // the one sent before is not sent again
+  const popup = await extension.openPopup();
+  expect(await popup.evaluate(async () => (await indexedDB.databases()).find((d) => d.name === 'trodo-worker')?.version)).toBe(5);
+  await popup.getByTestId('search').fill('from_v4');
   await expect(popup.getByTestId('event-row')).toHaveCount(6);
   await expect(popup.locator('[data-testid="event-row"][data-status="sent"]')).toHaveCount(6);
 });

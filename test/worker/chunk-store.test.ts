@@ -1,6 +1,9 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
+import { digestOf } from '../../lib/worker/history-query';
+import { eventBytes } from '../../lib/worker/store';
+import type { HistoryRecord } from '../../lib/history';
 import { idSource, makeEvent, makeRecord } from '../helpers';
 import { queuedRecord } from './delivery-helpers';
 import { describeStoreContract } from './store-contract';
@@ -143,5 +146,113 @@ describe('chunkWorkerStore', () => {
     const again = [queuedRecord(3), queuedRecord(251), queuedRecord(499), queuedRecord(1000)];
     expect((await store.ingest(again)).map((r) => r.event.properties.n)).toEqual([1000]);
     expect(await store.stats()).toMatchObject({ captured: 501, queued: 501 });
+  });
+
+  it('writes issued together (ingests and a settle) keep totals, queue and tab counts exact, as a restarted worker reads them', async () => {
+    const name = freshName();
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const list = records(400);
+    await store.ingest(list.slice(0, 150));
+    const sent = (await store.head(100)).map((r) => ({ ...r, status: 'sent' as const, attempts: 1 }));
+    await Promise.all([
+      store.ingest(list.slice(150, 250)),
+      store.apply({ put: sent, dequeue: sent.map((r) => r.id), count: { sent: 100 } }),
+      store.ingest(list.slice(250)),
+      store.trim(350),
+    ]);
+    const expected = { captured: 400, queued: 300, sent: 100, dropped: 0 };
+    expect(await store.stats()).toEqual(expected);
+    const again = chunkWorkerStore(openWorkerDb(name));
+    expect(await again.stats()).toEqual(expected);
+    expect((await again.head(400)).map((r) => r.id)).toEqual(list.slice(100).map((r) => r.id));
+    expect([await again.countForTab(0), await again.countForTab(1)]).toEqual([200, 200]);
+    // Over the bound by 20: the oldest queued go, counted once.
+    expect((await again.evict({ maxEvents: 280, maxBytes: Infinity }, new Set(), 'full')).map((r) => r.id)).toEqual(list.slice(100, 120).map((r) => r.id));
+    expect(await again.stats()).toEqual({ ...expected, queued: 280, dropped: 20 });
+  });
+
+  it('a write that fails commits none of itself: totals and queue stay as committed, and the next write goes on from there', async () => {
+    const name = freshName();
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const list = records(250);
+    await store.ingest(list.slice(0, 50));
+    // A value IndexedDB cannot store, in the last of three chunks this ingest writes.
+    const poisoned = { ...list[249]!, plan: { bad: () => 1 } } as unknown as HistoryRecord;
+    await expect(store.ingest([...list.slice(50, 249), poisoned])).rejects.toThrow();
+    expect(await store.stats()).toEqual({ captured: 50, queued: 50, sent: 0, dropped: 0 });
+    expect((await store.head(300)).map((r) => r.id)).toEqual(list.slice(0, 50).map((r) => r.id));
+    expect(await store.ingest(list.slice(50, 100))).toHaveLength(50);
+    const again = chunkWorkerStore(openWorkerDb(name));
+    expect(await again.stats()).toEqual({ captured: 100, queued: 100, sent: 0, dropped: 0 });
+    expect(await again.countForTab(0)).toBe(50);
+  });
+
+  it('upgrades a v4 store (records settled in place, no states): queued events stay queued and are settled and paged as before', async () => {
+    const name = freshName();
+    const list = records(150);
+    const v4 = await openDB(name, 4, {
+      upgrade(db) {
+        db.createObjectStore('chunks', { keyPath: 'key' }).createIndex('ids', 'ids', { multiEntry: true, unique: true });
+        db.createObjectStore('queue', { keyPath: 'key' });
+        db.createObjectStore('meta');
+        db.createObjectStore('digests', { keyPath: 'key' });
+      },
+    });
+    // As v4 left them: the first 60 sent (their records rewritten), 90 queued in two chunks.
+    const now = list.map((r, i) => (i < 60 ? { ...r, status: 'sent' as const, attempts: 1, sentAt: 5, batchId: 'b1', httpStatus: 200 } : r));
+    for (const part of [now.slice(0, 100), now.slice(100)]) {
+      const key = part[0]!.id;
+      await v4.put('chunks', { key, ids: part.map((r) => r.id), records: part });
+      await v4.put('digests', digestOf(key, part));
+      const queued = part.filter((r) => r.status === 'queued');
+      await v4.put('queue', { key, ids: queued.map((r) => r.id), sizes: queued.map(eventBytes), origins: queued.map((r) => r.origin), seq: key === list[0]!.id ? 1 : 2 });
+    }
+    await v4.put('meta', { captured: 150, queued: 0, sent: 60, dropped: 0 }, 'stats');
+    await v4.put('meta', { 0: 75, 1: 75 }, 'tabCounts');
+    await v4.put('meta', now.slice(60).reduce((n, r) => n + eventBytes(r), 0), 'queueBytes');
+    await v4.put('meta', { key: list[100]!.id, seq: 2 }, 'newestChunk');
+    await v4.put('meta', { count: 150, bytes: now.reduce((n, r) => n + eventBytes(r), 0) }, 'history');
+    v4.close();
+
+    const store = chunkWorkerStore(openWorkerDb(name));
+    expect(await store.stats()).toEqual({ captured: 150, queued: 90, sent: 60, dropped: 0 });
+    const head = await store.head(200);
+    expect(head.map((r) => r.id)).toEqual(list.slice(60).map((r) => r.id));
+    await store.apply({ put: head.slice(0, 50).map((r) => ({ ...r, status: 'sent' as const, attempts: 1 })), dequeue: head.slice(0, 50).map((r) => r.id), count: { sent: 50 } });
+    expect(await store.stats()).toEqual({ captured: 150, queued: 40, sent: 110, dropped: 0 });
+    expect((await store.tally()).byStatus).toMatchObject({ sent: 110, queued: 40 });
+    expect((await store.recent(200)).filter((r) => r.status === 'sent')).toHaveLength(110);
+    // The newest chunk (50 records) is topped up by the next ingest.
+    expect(await store.ingest(records(10))).toHaveLength(10);
+    expect(await store.countForTab(0)).toBe(80);
+  });
+
+  it('a settle writes the records\' delivery fields apart from the chunk, and the next rewrite of the chunk folds them in', async () => {
+    const name = freshName();
+    const store = chunkWorkerStore(openWorkerDb(name));
+    const list = records(160);
+    await store.ingest(list.slice(0, 80));
+    const head = await store.head(50);
+    const sent = head.map((r) => ({ ...r, status: 'sent' as const, attempts: 1, sentAt: 7, batchId: 'b', httpStatus: 200 }));
+    await store.apply({ put: sent, dequeue: sent.map((r) => r.id), count: { sent: 50 } });
+    const raw = async () => {
+      const db = await openDB(name);
+      const [chunks, states] = [await db.getAll('chunks'), await db.getAll('states')];
+      db.close();
+      // Events are stored as their JSON text.
+      const open = (c: { records: { event: string }[] }) => ({ records: c.records.map((r) => ({ ...r, event: JSON.parse(r.event) }) as HistoryRecord) });
+      return { chunks: chunks.map(open), states: states as { states: Record<string, unknown> }[] };
+    };
+    let stored = await raw();
+    expect(stored.chunks[0]!.records.every((r) => r.status === 'queued')).toBe(true);
+    expect(Object.keys(stored.states[0]!.states)).toHaveLength(50);
+    expect((await store.recent(80)).reverse().slice(0, 50)).toEqual(sent);
+    expect((await store.page({ statuses: ['sent'] }, 0, 100)).total).toBe(50);
+    // A top-up rewrites the chunk: the states go into its records.
+    await store.ingest(list.slice(80));
+    stored = await raw();
+    expect(stored.states).toEqual([]);
+    expect(stored.chunks[0]!.records.slice(0, 50)).toEqual(sent);
+    expect((await store.head(200)).map((r) => r.id)).toEqual(list.slice(50).map((r) => r.id));
   });
 });
