@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transport } from '../../lib/delivery/transport';
 import { defaultSettings, type Settings } from '../../lib/settings';
-import type { WireEvent } from '../../lib/wire';
+import type { WireEvent } from '../../lib/wire/events';
 import { chunkWorkerStore, openWorkerDb } from '../../lib/worker/chunk-store';
 import { createFlusher } from '../../lib/worker/flusher';
 import { records } from './delivery-helpers';
