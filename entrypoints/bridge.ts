@@ -4,7 +4,7 @@ import { createRelay, type PortLike } from '@/lib/bridge/relay';
 import { openPrivateChannel } from '@/lib/page-channel';
 import { BRIDGE_PORT, isViewerToBridge, type SdkMode } from '@/lib/protocol';
 import { SETTINGS_KEY } from '@/lib/settings';
-import { afterLoad } from '@/lib/tracker/after-load';
+import { afterLoad } from '@/lib/after-load';
 
 /**
  * The isolated-world half of the tracker: relays the page's events to the background

@@ -5,7 +5,7 @@ import { launchWithExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { measureDelivery, type Delivery } from './delivery';
 import { configure } from './extension';
-import { harness } from './harness';
+import { openBenchPage } from './harness';
 import { LOOPBACK_ONLY_ARG } from './network-guard';
 import { BENCH_MAX_EVENTS } from './node-sdks';
 import { median } from './stats';
@@ -26,9 +26,7 @@ async function once(extensionDir: string): Promise<Delivery> {
   const ext = await launchWithExtension({ extensionDir, args: [LOOPBACK_ONLY_ARG] });
   try {
     await configure(ext.context, { apiHost: collector.url, siteId: 'bench-site' });
-    const page = await ext.context.newPage();
-    await page.goto(`${site.url}/bench.html`);
-    if (!(await harness(page).ready())) throw new Error('window.Trodo did not become ready');
+    const { page } = await openBenchPage(ext.context, site.url);
     await measureDelivery(ext.context, page, collector, 2000); // warm-up
     return await measureDelivery(ext.context, page, collector);
   } finally {

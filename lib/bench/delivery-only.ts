@@ -4,7 +4,7 @@ import { launchWithExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { measureDelivery } from './delivery';
 import { configure, extensionPage, workerHeap } from './extension';
-import { harness } from './harness';
+import { openBenchPage } from './harness';
 import { LOOPBACK_ONLY_ARG } from './network-guard';
 import { BENCH_MAX_EVENTS } from './node-sdks';
 
@@ -20,9 +20,7 @@ const site = await startSiteServer(fileURLToPath(new URL('./site', import.meta.u
 const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
 try {
   await configure(ext.context, { apiHost: collector.url, siteId: 'bench-site' });
-  const page = await ext.context.newPage();
-  await page.goto(`${site.url}/bench.html`);
-  if (!(await harness(page).ready())) throw new Error('window.Trodo did not become ready');
+  const { page, h } = await openBenchPage(ext.context, site.url);
   await measureDelivery(ext.context, page, collector, 2000); // warm-up
   for (let i = 0; i < runs; i++) {
     const d = await measureDelivery(ext.context, page, collector);
@@ -34,7 +32,6 @@ try {
 
   // The page → worker half alone: sending held (no site id), time until every event is acked.
   await configure(ext.context, { siteId: '' });
-  const h = harness(page);
   const t0 = Date.now();
   await h.burst(10_000, `held-${t0}`);
   const acked = await h.untilAcked(120_000);

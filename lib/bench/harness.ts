@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 
 /** What lib/bench/site/bench.js puts on the fixture page. */
 interface BenchHarness {
@@ -32,4 +32,13 @@ export function harness(page: Page) {
       ),
     idle: (ms: number) => page.evaluate((wait) => new Promise<void>((r) => setTimeout(r, wait)), ms),
   };
+}
+
+/** A new tab on the fixture site's bench page, once the page's tracker is ready. */
+export async function openBenchPage(context: BrowserContext, siteUrl: string) {
+  const page = await context.newPage();
+  await page.goto(`${siteUrl}/bench.html`);
+  const h = harness(page);
+  if (!(await h.ready())) throw new Error('window.Trodo did not become ready');
+  return { page, h };
 }

@@ -5,7 +5,7 @@ import { startCollector } from '../collector/server';
 import { launchWithExtension, launchWithoutExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { configure } from './extension';
-import { harness } from './harness';
+import { openBenchPage } from './harness';
 import { measureLongestTask } from './longest-task';
 import { measureMainThread } from './main-thread';
 import { LOOPBACK_ONLY_ARG } from './network-guard';
@@ -46,10 +46,7 @@ try {
   const scripts = await measureScriptCost(ext.context, `${site.url}/load.html`);
   console.log(`extension scripts' main-thread CPU per load (median of ${scripts.loads}): ${ms(scripts.beforeDomInteractive)} before domInteractive, ${ms(scripts.domInteractiveToLoad)} to load end, ${ms(scripts.previousPageUnload)} in the previous page's unload`);
 
-  const page = await ext.context.newPage();
-  await page.goto(`${site.url}/bench.html`);
-  const h = harness(page);
-  if (!(await h.ready())) throw new Error('window.Trodo did not become ready');
+  const { page, h } = await openBenchPage(ext.context, site.url);
   await h.loopUntilAcked(200, 'mainthread-warmup');
   const main = await measureMainThread(ext.context, page);
   console.log(`main thread, 1 000 events until acked: ${ms(main.medianTaskMs)} (runs ${main.taskMs.map((v) => round(v, 1)).join(', ')}; idle window ${ms(main.medianIdleTaskMs)}; wall ${ms(main.medianWallMs)})`);

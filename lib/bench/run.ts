@@ -10,11 +10,11 @@ import { defaultSettings } from '../settings';
 import { GZIP_BUDGETS } from './budgets';
 import { measureDelivery, medianRun, type Delivery } from './delivery';
 import { configure, extensionPage, loadPlan, storageEstimate, workerHeap } from './extension';
-import { harness } from './harness';
+import { openBenchPage } from './harness';
 import { describeMachine } from './machine';
 import { measureMainThread } from './main-thread';
 import { measureNodeSdks } from './node-sdks';
-import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
+import { LOOPBACK_ONLY_ARG, guardNetwork, watchNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
 import { measureScriptCost } from './page-script-cost';
 import { measurePageTiming } from './page-timing';
@@ -69,7 +69,7 @@ const sink = await startSinkServer();
 const site = await startSiteServer(SITE);
 const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
 const plain = await launchWithoutExtension({ args: [LOOPBACK_ONLY_ARG] });
-const extGuard = await guardNetwork(ext.context);
+const extGuard = watchNetwork(ext.context);
 const plainGuard = await guardNetwork(plain.context);
 const settings = defaultSettings();
 await configure(ext.context, { apiHost: collector.url, siteId: 'bench-site' });
@@ -85,10 +85,7 @@ try {
   const received = () => collector.events().filter((e) => e.event.event_name === 'bench_event').length;
 
   log('main-thread time for 1 000 events until acked (CDP Performance), 3 runs…');
-  const page = await ext.context.newPage();
-  await page.goto(`${site.url}/bench.html`);
-  const h = harness(page);
-  if (!(await h.ready())) throw new Error('window.Trodo did not become ready');
+  const { page, h } = await openBenchPage(ext.context, site.url);
   await h.loopUntilAcked(200, 'mainthread-warmup');
   const mainThread = await measureMainThread(ext.context, page);
   await waitUntil(() => received() >= 3200, 120_000, 100);
@@ -99,9 +96,7 @@ try {
   await page.close();
 
   log('end to end: 10 000 events to the collector, a warm-up run, then without and with a 200-event plan, alternated, 3 times…');
-  const deliveryPage = await ext.context.newPage();
-  await deliveryPage.goto(`${site.url}/bench.html`);
-  await harness(deliveryPage).ready();
+  const { page: deliveryPage } = await openBenchPage(ext.context, site.url);
   // The warm-up fills the history to its limit, so that every measured run pays the same
   // trims; alternating keeps a slow stretch of the machine from landing on one side only.
   await measureDelivery(ext.context, deliveryPage, collector);
@@ -123,10 +118,7 @@ try {
   const extPage = await extensionPage(ext.context, ext.extensionId);
   const storageBefore = await storageEstimate(extPage);
   await configure(ext.context, { siteId: '' });
-  const heldPage = await ext.context.newPage();
-  await heldPage.goto(`${site.url}/bench.html`);
-  const held = harness(heldPage);
-  await held.ready();
+  const { page: heldPage, h: held } = await openBenchPage(ext.context, site.url);
   await held.burst(10_000, 'held');
   if (!(await held.untilAcked(120_000))) throw new Error('held events were not all acked');
   const storageAfter = await storageEstimate(extPage);

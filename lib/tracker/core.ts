@@ -39,7 +39,7 @@ export interface TrackerDeps {
   later?: (task: () => void, ms: number) => void;
   /**
    * Runs the start-up work that can wait (loading the state and the outbox, greeting the
-   * bridge) once the page has loaded (lib/tracker/after-load.ts); at once when absent.
+   * bridge) once the page has loaded (lib/after-load.ts); at once when absent.
    */
   afterLoad?: (task: () => void) => void;
   /** Where input the tracker does not take goes; a debug line with `detail` when absent. */

@@ -1,5 +1,5 @@
 import { createIdGenerator, randomUuid } from '../ids';
-import { afterLoad } from './after-load';
+import { afterLoad } from '../after-load';
 import { startAutoEvents } from './auto';
 import { createPageChannel } from './channel';
 import { idbOutboxStore } from './outbox-store';

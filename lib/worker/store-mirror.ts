@@ -59,6 +59,18 @@ export function createMirror(dbPromise: Promise<IDBPDatabase<ChunkDB>>) {
   let mirror: Mirror | null = null;
   let loading: Promise<void> | null = null;
 
+  /**
+   * The state as a just-made `tx` over queue and meta finds it: after every write made
+   * before it, and before any made after it (any request will do: its answer comes only once
+   * every earlier transaction committed). What head() hands out must come from here: read
+   * any earlier, the queue could still hold events a settle queued meanwhile takes off,
+   * which the flusher would no longer know to be in flight, and send again.
+   */
+  async function seen(tx: MirrorTx): Promise<Mirror> {
+    await tx.objectStore('meta').get(META.newest);
+    return (mirror ??= await readMirror(tx));
+  }
+
   return {
     /** The state now, for reads outside a transaction (read once from IndexedDB if not held). */
     async now(): Promise<Mirror> {
@@ -71,23 +83,12 @@ export function createMirror(dbPromise: Promise<IDBPDatabase<ChunkDB>>) {
       }
       return mirror;
     },
-    /** The state as `tx` (a write transaction, just made) finds it; resolves once `tx` runs. */
-    async within(tx: WriteTx): Promise<Mirror> {
-      // Any request will do: its answer comes only once every earlier transaction committed.
+    /** The state as `tx` (a write transaction, just made) finds it; resolves once `tx` runs. A failed `tx` drops it. */
+    within(tx: WriteTx): Promise<Mirror> {
       tx.done.catch(() => (mirror = null));
-      await tx.objectStore('meta').get(META.newest);
-      return (mirror ??= await readMirror(tx));
+      return seen(tx);
     },
-    /**
-     * The state as a read-only `tx` over queue and meta (just made) finds it: after every write
-     * made before it, and before any made after it. What head() hands out must come from
-     * here: read any earlier, the queue could still hold events a settle queued meanwhile
-     * takes off, which the flusher would no longer know to be in flight, and send again.
-     */
-    async seen(tx: MirrorTx): Promise<Mirror> {
-      await tx.objectStore('meta').get(META.newest);
-      return mirror ?? (mirror = await readMirror(tx));
-    },
+    seen,
     /** Puts or deletes a queue entry (an entry with no ids is deleted). */
     setEntry(tx: WriteTx, m: Mirror, key: string, entry: QueueEntry | null) {
       if (entry?.ids.length) {
