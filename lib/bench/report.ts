@@ -114,7 +114,7 @@ export function renderMarkdown(r: BenchResults): string {
   for (const c of r.sizes.chunks) lines.push(`| \`${c.chunk}\` | ${kb(c.raw)} | ${kb(c.gzip)} | ${c.budget === null ? 'none' : kb(c.budget)} |`);
   lines.push('');
   const list = (hosts: Record<string, number>) => (Object.keys(hosts).length ? Object.entries(hosts).map(([h, n]) => `${h} ×${n}`).join(', ') : 'none');
-  lines.push(`Network: every request stayed on 127.0.0.1. Chromium's resolver is limited to loopback in both browsers; in the peers' browser a route also answers the official SDK's host (sdkapi.trodo.ai) locally and aborts any other; the extension's browser has no route (it would pass the worker's every request through the bench process) and its attempts are only counted. Extension browser: ${list(r.offLoopback.extensionBrowser)}; peers' browser: ${list(r.offLoopback.peerBrowser)}.`);
+  lines.push(`Network: every request stayed on 127.0.0.1. Chromium's resolver is limited to loopback in both browsers; for the peers' runs a route in their browser answers the official SDK's host (sdkapi.trodo.ai) locally and aborts any other; everywhere else attempts are only counted (a route passes every request of its browser through the bench process, the worker's posts and the compared page loads included). Extension browser: ${list(r.offLoopback.extensionBrowser)}; peers' browser: ${list(r.offLoopback.peerBrowser)}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -14,7 +14,7 @@ import { openBenchPage } from './harness';
 import { describeMachine } from './machine';
 import { measureMainThread } from './main-thread';
 import { measureNodeSdks } from './node-sdks';
-import { LOOPBACK_ONLY_ARG, guardNetwork, watchNetwork } from './network-guard';
+import { LOOPBACK_ONLY_ARG, watchNetwork } from './network-guard';
 import { measurePageLoad } from './page-load';
 import { measureScriptCost } from './page-script-cost';
 import { measurePageTiming } from './page-timing';
@@ -69,8 +69,8 @@ const sink = await startSinkServer();
 const site = await startSiteServer(SITE);
 const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
 const plain = await launchWithoutExtension({ args: [LOOPBACK_ONLY_ARG] });
-const extGuard = watchNetwork(ext.context);
-const plainGuard = await guardNetwork(plain.context);
+const extNetwork = watchNetwork(ext.context);
+const plainNetwork = watchNetwork(plain.context);
 const settings = defaultSettings();
 await configure(ext.context, { apiHost: collector.url, siteId: 'bench-site' });
 
@@ -144,7 +144,6 @@ try {
 
   // The viewer in a browser of its own, its history filled from scratch to 10 000, then 100 000.
   const viewerExt = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG] });
-  await guardNetwork(viewerExt.context);
   let popup: BenchResults['popup'];
   try {
     await configure(viewerExt.context, { apiHost: collector.url, siteId: 'bench-viewer' });
@@ -154,7 +153,8 @@ try {
   }
 
   log('peers: the official SDK under automation…');
-  const webdriver = await officialUnderAutomation(plain.context, site.url, plainGuard.attempts);
+  await plainNetwork.answerOffLoopback();
+  const webdriver = await officialUnderAutomation(plain.context, site.url, plainNetwork.attempts);
   const peers = [];
   for (const bundle of bundles) {
     log(`peer ${bundle.peer.id} ${bundle.version}: 5 × 1 000 and 3 × 10 000 calls…`);
@@ -185,7 +185,7 @@ try {
     queue: { events: 10_000, storageBefore, storageAfter, workerHeap: heap, workerHeapError },
     popup,
     planValidation: { ...planValidation, deliveryWithPlan },
-    offLoopback: { extensionBrowser: extGuard.attempts(), peerBrowser: plainGuard.attempts() },
+    offLoopback: { extensionBrowser: extNetwork.attempts(), peerBrowser: plainNetwork.attempts() },
   };
   const markdown = renderMarkdown(results);
   writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { startCollector } from '../collector/server';
 import { launchWithExtension } from '../demo/browser';
 import { startSiteServer } from '../demo/site-server';
 import { configure } from './extension';
-import { LOOPBACK_ONLY_ARG, guardNetwork } from './network-guard';
+import { LOOPBACK_ONLY_ARG } from './network-guard';
 import { renderViewer } from './report';
 import { measureViewer } from './viewer-bench';
 
@@ -30,7 +30,6 @@ mkdirSync(OUT, { recursive: true });
 const collector = await startCollector({ maxEvents: 250_000 });
 const site = await startSiteServer(fileURLToPath(new URL('./site', import.meta.url)));
 const ext = await launchWithExtension({ args: [LOOPBACK_ONLY_ARG], profileDir: process.env.BENCH_VIEWER_PROFILE || undefined });
-await guardNetwork(ext.context);
 try {
   await configure(ext.context, { apiHost: collector.url, siteId: 'bench-viewer' });
   const viewer = await measureViewer(ext.context, ext.extensionId, `${site.url}/bench.html`, () => collector.summary().accepted, log, join(OUT, 'popup-100k.png'), process.env.BENCH_VIEWER_FILLED === '1');
